@@ -1,0 +1,30 @@
+package io.mqttee.config;
+
+import java.util.List;
+
+/**
+ * The whole broker configuration, immutable. Built from the TOML file by {@link TomlConfigLoader}
+ * or with {@link #defaults()} in tests.
+ *
+ * @param nodeId    {@code node.id}: this node's number in API paths ({@code /brokers/{node}})
+ * @param listeners the {@code [listener.tcp.<name>]} tables, at least one
+ */
+public record BrokerConfig(int nodeId, List<ListenerConfig> listeners) {
+
+    public BrokerConfig {
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is required");
+        }
+    }
+
+    /** Node 1 with one listener, {@code external}, on 0.0.0.0:1883. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(1, List.of(ListenerConfig.defaults("external")));
+    }
+
+    /** The first listener: the one whose limits apply to sessions created outside MQTT (the API). */
+    public ListenerConfig primaryListener() {
+        return listeners.get(0);
+    }
+}

@@ -1,0 +1,25 @@
+package io.mqttee.core;
+
+/**
+ * Why a connection ended, as reported by the API ({@code disconnected_reason}). MQTT 5 maps the
+ * server-initiated ones to DISCONNECT reason codes.
+ */
+public enum DisconnectReason {
+    CLIENT_DISCONNECT("Disconnected by client"),
+    CONNECTION_LOST("Connection lost"),
+    KEEPALIVE_TIMEOUT("Keepalive timeout"),
+    PROTOCOL_ERROR("Protocol error"),
+    TAKEN_OVER("Session taken over"),
+    KICKED("Kicked by administrator"),
+    SERVER_SHUTDOWN("Server shutting down");
+
+    private final String description;
+
+    DisconnectReason(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,34 @@
+package io.mqttee.core;
+
+/** The monotonic counters RMQTT reports under {@code /metrics}, with RMQTT's names. */
+public enum Metric {
+    CLIENT_AUTH_ANONYMOUS("client.auth.anonymous"),
+    CLIENT_AUTHENTICATE("client.authenticate"),
+    CLIENT_CONNACK("client.connack"),
+    CLIENT_CONNECT("client.connect"),
+    CLIENT_CONNECTED("client.connected"),
+    CLIENT_DISCONNECTED("client.disconnected"),
+    CLIENT_PUBLISH_CHECK_ACL("client.publish.check.acl"),
+    CLIENT_SUBSCRIBE_CHECK_ACL("client.subscribe.check.acl"),
+    CLIENT_SUBSCRIBE("client.subscribe"),
+    CLIENT_UNSUBSCRIBE("client.unsubscribe"),
+    MESSAGES_PUBLISH("messages.publish"),
+    MESSAGES_DELIVERED("messages.delivered"),
+    MESSAGES_ACKED("messages.acked"),
+    MESSAGES_DROPPED("messages.dropped"),
+    SESSION_CREATED("session.created"),
+    SESSION_RESUMED("session.resumed"),
+    SESSION_SUBSCRIBED("session.subscribed"),
+    SESSION_UNSUBSCRIBED("session.unsubscribed"),
+    SESSION_TERMINATED("session.terminated");
+
+    private final String key;
+
+    Metric(String key) {
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,375 @@
+package io.mqttee.core;
+
+import io.mqttee.config.ListenerConfig;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server side of an MQTT session: subscriptions, the outbound inflight window and queue, the
+ * inbound QoS 2 packet identifiers awaiting PUBREL, and the will of its current connection.
+ *
+ * <p>Threading: every method is {@code synchronized} on the session. Publishers on any thread call
+ * {@link #offer}; the connection's I/O thread calls the acknowledgement methods. Writes to the
+ * connection happen inside the lock, so the order in which messages enter the window is the order in
+ * which they are written: per-publisher, per-topic order is kept [MQTT-4.6.0-5].
+ *
+ * <p>Bounds: at most {@code max_inflight} unacknowledged outbound QoS 1/2 messages; beyond that at
+ * most {@code max_mqueue_len} queued messages; more are dropped and counted as
+ * {@code messages.dropped}.
+ */
+public final class Session {
+
+    /** An outbound message waiting in the queue or in the inflight window. */
+    private static final class Outbound {
+        final Message message;
+        final int qos;
+        final boolean retain;
+        int packetId;
+        boolean pubrecReceived;
+        long sentAtMillis;
+
+        Outbound(Message message, int qos, boolean retain) {
+            this.message = message;
+            this.qos = qos;
+            this.retain = retain;
+        }
+    }
+
+    private final String clientId;
+    private final long createdAtMillis;
+    private final Clock clock;
+    private final BrokerCounters counters;
+
+    private ListenerConfig limits;
+    private boolean cleanSession;
+    private long expiryIntervalSeconds;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+
+    private SessionConnection connection;
+    /** False between attach and activate: the CONNACK is not yet written, so nothing else may be. */
+    private boolean active;
+    private ConnectionInfo connectionInfo;
+    private Message will;
+    private long disconnectedAtMillis;
+    private DisconnectReason disconnectedReason;
+
+    private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
+    private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private int lastPacketId;
+
+    Session(String clientId, ListenerConfig limits, Clock clock, BrokerCounters counters) {
+        this.clientId = clientId;
+        this.limits = limits;
+        this.clock = clock;
+        this.counters = counters;
+        this.createdAtMillis = clock.millis();
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    // ---- connection lifecycle (called by Broker under its per-client lock) ----
+
+    synchronized void attach(SessionConnection newConnection, ConnectionInfo info, ListenerConfig newLimits,
+                             Message newWill, long expirySeconds) {
+        this.connection = newConnection;
+        this.active = false;
+        this.connectionInfo = info;
+        this.limits = newLimits;
+        this.will = newWill;
+        this.cleanSession = info.cleanSession();
+        this.expiryIntervalSeconds = expirySeconds;
+        this.disconnectedReason = null;
+    }
+
+    /**
+     * Detaches {@code oldConnection} if it is still the current one.
+     *
+     * @return true when it was the current connection; false when the session has moved on
+     */
+    synchronized boolean detach(SessionConnection oldConnection, DisconnectReason reason) {
+        if (connection != oldConnection || connection == null) {
+            return false;
+        }
+        connection = null;
+        active = false;
+        disconnectedAtMillis = clock.millis();
+        disconnectedReason = reason;
+        return true;
+    }
+
+    /** Takes the will of the current connection, leaving none. */
+    public synchronized Message takeWill() {
+        Message w = will;
+        will = null;
+        return w;
+    }
+
+    /**
+     * Called once the CONNACK is written: re-sends unacknowledged messages (PUBLISH with DUP, or
+     * PUBREL where PUBREC already arrived) in their original order [MQTT-4.4.0-1], then drains the
+     * queue into the window.
+     */
+    public synchronized void activate() {
+        if (connection == null) {
+            return;
+        }
+        active = true;
+        long now = clock.millis();
+        for (Outbound o : inflight.values()) {
+            o.sentAtMillis = now;
+            if (o.pubrecReceived) {
+                connection.sendPubrel(o.packetId);
+            } else {
+                connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId);
+            }
+        }
+        drain();
+    }
+
+    // ---- outbound ----
+
+    /**
+     * Offers a message to this session at the given QoS (already reduced to the subscription's).
+     * Sent at once when connected and the window has room, else queued (QoS 0 only while connected
+     * and behind queued messages), else dropped and counted.
+     */
+    public synchronized void offer(Message message, int qos, boolean retain) {
+        Outbound o = new Outbound(message, qos, retain);
+        if (active && queue.isEmpty()) {
+            if (qos == 0) {
+                sendQos0(o);
+                return;
+            }
+            if (inflight.size() < limits.maxInflight()) {
+                sendInflight(o);
+                return;
+            }
+        }
+        if (qos == 0 && connection == null) {
+            // QoS 0 messages are not kept for disconnected clients
+            counters.count(Metric.MESSAGES_DROPPED);
+            return;
+        }
+        if (queue.size() >= limits.maxMqueueLen()) {
+            counters.count(Metric.MESSAGES_DROPPED);
+            return;
+        }
+        queue.add(o);
+    }
+
+    private void sendQos0(Outbound o) {
+        if (connection.isWritable()) {
+            connection.sendPublish(o.message, 0, o.retain, false, 0);
+            counters.count(Metric.MESSAGES_DELIVERED);
+        } else {
+            // A client that does not read: QoS 0 is dropped rather than buffered without bound
+            counters.count(Metric.MESSAGES_DROPPED);
+        }
+    }
+
+    private void sendInflight(Outbound o) {
+        o.packetId = nextPacketId();
+        o.sentAtMillis = clock.millis();
+        inflight.put(o.packetId, o);
+        connection.sendPublish(o.message, o.qos, o.retain, false, o.packetId);
+        counters.count(Metric.MESSAGES_DELIVERED);
+    }
+
+    /** Moves queued messages into the window while it has room; expired ones are dropped. */
+    private void drain() {
+        long now = clock.millis();
+        long expiryMillis = limits.messageExpiryInterval().toMillis();
+        while (active && !queue.isEmpty()) {
+            Outbound head = queue.peek();
+            if (expiryMillis > 0 && now - head.message.createdAtMillis() > expiryMillis) {
+                queue.poll();
+                counters.count(Metric.MESSAGES_DROPPED);
+                continue;
+            }
+            if (head.qos == 0) {
+                queue.poll();
+                sendQos0(head);
+                continue;
+            }
+            if (inflight.size() >= limits.maxInflight()) {
+                return;
+            }
+            queue.poll();
+            sendInflight(head);
+        }
+    }
+
+    private int nextPacketId() {
+        // The window is far below 65535, so a free identifier is always found
+        do {
+            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+        } while (inflight.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    /** PUBACK for an outbound QoS 1 message. @return false for an unknown packet identifier */
+    public synchronized boolean onPuback(int packetId) {
+        Outbound o = inflight.get(packetId);
+        if (o == null || o.qos != 1) {
+            return false;
+        }
+        inflight.remove(packetId);
+        counters.count(Metric.MESSAGES_ACKED);
+        drain();
+        return true;
+    }
+
+    /** PUBREC for an outbound QoS 2 message: the caller answers with PUBREL. */
+    public synchronized boolean onPubrec(int packetId) {
+        Outbound o = inflight.get(packetId);
+        if (o == null || o.qos != 2) {
+            return false;
+        }
+        if (!o.pubrecReceived) {
+            o.pubrecReceived = true;
+            counters.count(Metric.MESSAGES_ACKED);
+        }
+        return true;
+    }
+
+    /** PUBCOMP for an outbound QoS 2 message: the exchange is complete. */
+    public synchronized boolean onPubcomp(int packetId) {
+        Outbound o = inflight.get(packetId);
+        if (o == null || !o.pubrecReceived) {
+            return false;
+        }
+        inflight.remove(packetId);
+        drain();
+        return true;
+    }
+
+    /**
+     * MQTT 3.1 only: re-sends PUBLISH/PUBREL not acknowledged within {@code message_retry_interval}.
+     * MQTT 3.1.1 and 5 forbid re-sending on a live connection [MQTT-4.4.0-1].
+     */
+    public synchronized void retryUnacknowledged() {
+        long retryMillis = limits.messageRetryInterval().toMillis();
+        if (!active || retryMillis <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        for (Outbound o : inflight.values()) {
+            if (now - o.sentAtMillis >= retryMillis) {
+                o.sentAtMillis = now;
+                if (o.pubrecReceived) {
+                    connection.sendPubrel(o.packetId);
+                } else {
+                    connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId);
+                }
+            }
+        }
+    }
+
+    // ---- inbound QoS 2 ----
+
+    /**
+     * An inbound QoS 2 PUBLISH: true when it is new and must be routed, false when it is a re-send
+     * of one not yet released, which must not be delivered again [MQTT-4.3.3-2].
+     */
+    public synchronized boolean onInboundQos2(int packetId) {
+        return awaitingRelease.add(packetId);
+    }
+
+    /** PUBREL from the client; the caller answers PUBCOMP either way [MQTT-4.3.3-2]. */
+    public synchronized boolean onPubrel(int packetId) {
+        return awaitingRelease.remove(packetId);
+    }
+
+    // ---- subscriptions (maintained by Broker together with the index) ----
+
+    synchronized Subscription putSubscription(Subscription s) {
+        return subscriptions.put(s.filter(), s);
+    }
+
+    synchronized Subscription removeSubscription(String filter) {
+        return subscriptions.remove(filter);
+    }
+
+    public synchronized List<Subscription> subscriptions() {
+        return new ArrayList<>(subscriptions.values());
+    }
+
+    public synchronized int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    /** Ends the session: forgets queued and inflight messages. */
+    synchronized List<Subscription> clear() {
+        List<Subscription> subs = new ArrayList<>(subscriptions.values());
+        subscriptions.clear();
+        int pending = queue.size();
+        inflight.clear();
+        queue.clear();
+        awaitingRelease.clear();
+        if (pending > 0) {
+            counters.count(Metric.MESSAGES_DROPPED, pending);
+        }
+        return subs;
+    }
+
+    // ---- views ----
+
+    public synchronized boolean isConnected() {
+        return connection != null;
+    }
+
+    synchronized SessionConnection connection() {
+        return connection;
+    }
+
+    public synchronized boolean isCleanSession() {
+        return cleanSession;
+    }
+
+    public synchronized long expiryIntervalSeconds() {
+        return expiryIntervalSeconds;
+    }
+
+    public long createdAtMillis() {
+        return createdAtMillis;
+    }
+
+    public synchronized ConnectionInfo connectionInfo() {
+        return connectionInfo;
+    }
+
+    public synchronized long disconnectedAtMillis() {
+        return connection == null ? disconnectedAtMillis : 0;
+    }
+
+    public synchronized DisconnectReason disconnectedReason() {
+        return disconnectedReason;
+    }
+
+    public synchronized int inflightSize() {
+        return inflight.size();
+    }
+
+    public synchronized int queueSize() {
+        return queue.size();
+    }
+
+    public synchronized ListenerConfig limits() {
+        return limits;
+    }
+
+    /** Whether an offline persistent session has outlived its expiry interval at {@code nowMillis}. */
+    synchronized boolean isExpired(long nowMillis) {
+        return connection == null && nowMillis - disconnectedAtMillis >= expiryIntervalSeconds * 1000L;
+    }
+}

@@ -1,0 +1,166 @@
+package io.mqttee.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The subscription index: a tree of topic levels whose nodes hold the subscriptions of the filter
+ * ending there. Matching walks only the branches a topic can reach (its literal level, '+' and '#').
+ *
+ * <p>Threading: lookups ({@link #match}) run on every publisher's thread without locking, over
+ * concurrent maps; changes are serialized by one lock so that adding and pruning nodes never race.
+ * A lookup concurrent with a change sees the subscription either before or after it.
+ */
+public final class SubscriptionIndex {
+
+    private static final class Node {
+        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+        boolean isEmpty() {
+            return children.isEmpty() && subscriptions.isEmpty();
+        }
+    }
+
+    private final Node root = new Node();
+    private final Object writeLock = new Object();
+    private int filterCount;
+    private int subscriptionCount;
+
+    /**
+     * Adds or replaces the subscription of {@code subscription.clientId()} to its filter.
+     *
+     * @return true when it is new, false when it replaced one of the same client and filter
+     */
+    public boolean add(Subscription subscription) {
+        synchronized (writeLock) {
+            Node node = root;
+            for (String level : Topics.levels(subscription.filter())) {
+                node = node.children.computeIfAbsent(level, l -> new Node());
+            }
+            boolean firstOfFilter = node.subscriptions.isEmpty();
+            Subscription previous = node.subscriptions.put(subscription.clientId(), subscription);
+            if (previous == null) {
+                subscriptionCount++;
+                if (firstOfFilter) {
+                    filterCount++;
+                }
+            }
+            return previous == null;
+        }
+    }
+
+    /** Removes a client's subscription to a filter; prunes nodes left empty. */
+    public boolean remove(String clientId, String filter) {
+        synchronized (writeLock) {
+            String[] levels = Topics.levels(filter);
+            Node[] path = new Node[levels.length + 1];
+            path[0] = root;
+            for (int i = 0; i < levels.length; i++) {
+                path[i + 1] = path[i].children.get(levels[i]);
+                if (path[i + 1] == null) {
+                    return false;
+                }
+            }
+            Node leaf = path[levels.length];
+            if (leaf.subscriptions.remove(clientId) == null) {
+                return false;
+            }
+            subscriptionCount--;
+            if (leaf.subscriptions.isEmpty()) {
+                filterCount--;
+            }
+            for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
+                path[i - 1].children.remove(levels[i - 1], path[i]);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The sessions whose filters match {@code topic}, each once with the subscription granting the
+     * highest QoS: a client with overlapping subscriptions receives a message once [MQTT-3.3.5-1].
+     */
+    public Map<String, Subscription> match(String topic) {
+        Map<String, Subscription> out = new HashMap<>();
+        forEachMatch(topic, s -> out.merge(s.clientId(), s, (a, b) -> b.qos() > a.qos() ? b : a));
+        return out;
+    }
+
+    /** Every subscription whose filter matches {@code topic}, overlapping ones included. */
+    public void forEachMatch(String topic, Consumer<Subscription> visitor) {
+        String[] levels = Topics.levels(topic);
+        boolean dollar = topic.startsWith("$");
+        walk(root, levels, 0, dollar, visitor);
+    }
+
+    private static void walk(Node node, String[] levels, int depth, boolean dollarTopic, Consumer<Subscription> visitor) {
+        // Filters starting with a wildcard do not match topics starting with '$' [MQTT-4.7.2-1]
+        boolean wildcardsAllowed = !(depth == 0 && dollarTopic);
+        if (wildcardsAllowed) {
+            Node multi = node.children.get(Topics.MULTI_LEVEL);
+            if (multi != null) {
+                // "a/#" matches "a" and everything below it [MQTT-4.7.1-2]
+                multi.subscriptions.values().forEach(visitor);
+            }
+        }
+        if (depth == levels.length) {
+            node.subscriptions.values().forEach(visitor);
+            return;
+        }
+        if (wildcardsAllowed) {
+            Node single = node.children.get(Topics.SINGLE_LEVEL);
+            if (single != null) {
+                walk(single, levels, depth + 1, dollarTopic, visitor);
+            }
+        }
+        Node literal = node.children.get(levels[depth]);
+        if (literal != null) {
+            walk(literal, levels, depth + 1, dollarTopic, visitor);
+        }
+    }
+
+    /** The distinct filters that have at least one subscription (the routes of this node). */
+    public List<String> filters() {
+        List<String> out = new ArrayList<>();
+        collectFilters(root, null, out);
+        return out;
+    }
+
+    /** The distinct filters that match {@code topic}. */
+    public List<String> matchingFilters(String topic) {
+        List<String> out = new ArrayList<>();
+        forEachMatch(topic, s -> {
+            if (!out.contains(s.filter())) {
+                out.add(s.filter());
+            }
+        });
+        return out;
+    }
+
+    private static void collectFilters(Node node, String prefix, List<String> out) {
+        if (prefix != null && !node.subscriptions.isEmpty()) {
+            out.add(prefix);
+        }
+        node.children.forEach((level, child) ->
+                collectFilters(child, prefix == null ? level : prefix + Topics.SEPARATOR + level, out));
+    }
+
+    /** Number of distinct filters with subscribers. */
+    public int filterCount() {
+        synchronized (writeLock) {
+            return filterCount;
+        }
+    }
+
+    /** Number of (client, filter) subscriptions. */
+    public int subscriptionCount() {
+        synchronized (writeLock) {
+            return subscriptionCount;
+        }
+    }
+}
