@@ -1,0 +1,49 @@
+package io.mqttee.protocol;
+
+import io.mqttee.config.ListenerConfig;
+import io.mqttee.core.Broker;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+
+/**
+ * Builds the pipeline of every accepted MQTT connection, in one place, with named handlers:
+ * <pre>
+ *   connection-limit → mqtt-decoder → mqtt-encoder → [keepalive, added after CONNECT] → mqtt-connection
+ * </pre>
+ */
+final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String CONNECTION_LIMIT = "connection-limit";
+    static final String DECODER = "mqtt-decoder";
+    static final String ENCODER = "mqtt-encoder";
+    static final String KEEPALIVE = "keepalive";
+    static final String CONNECTION = "mqtt-connection";
+
+    private final Broker broker;
+    private final ListenerConfig listener;
+    private final ConnectionLimitHandler connectionLimit;
+    private final ChannelGroup allChannels;
+
+    MqttChannelInitializer(Broker broker, ListenerConfig listener, ChannelGroup allChannels) {
+        this.broker = broker;
+        this.listener = listener;
+        this.connectionLimit = new ConnectionLimitHandler(listener.maxConnections());
+        this.allChannels = allChannels;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        allChannels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(CONNECTION_LIMIT, connectionLimit);
+        // The decoder rejects a packet whose remaining length exceeds the limit before reading its
+        // payload, so an oversize packet is never buffered.
+        p.addLast(DECODER, new MqttDecoder(listener.maxPacketSize(), listener.maxClientIdLen()));
+        p.addLast(ENCODER, MqttEncoder.INSTANCE);
+        p.addLast(CONNECTION, new MqttConnectionHandler(broker, listener));
+    }
+}
