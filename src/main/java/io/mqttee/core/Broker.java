@@ -5,12 +5,16 @@ import io.mqttee.config.ListenerConfig;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker core: sessions by client identifier, the subscription index, retained messages and
@@ -39,6 +43,7 @@ public final class Broker {
     private final RetainedStore retained;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[LOCK_STRIPES];
+    private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
 
     public Broker(BrokerConfig config, Clock clock) {
         this(config, clock, new InMemoryRetainedStore());
@@ -79,7 +84,7 @@ public final class Broker {
                     counters.count(Metric.CLIENT_DISCONNECTED);
                     old.close(DisconnectReason.TAKEN_OVER);
                 }
-                if (request.cleanSession() || existing.isCleanSession()) {
+                if (request.cleanSession() || existing.endsWithConnection()) {
                     terminate(existing);
                     existing = null;
                 }
@@ -97,8 +102,8 @@ public final class Broker {
             ConnectionInfo info = new ConnectionInfo(request.remoteIp(), request.remotePort(), request.username(),
                     request.protocolVersion(), request.keepalive(), clock.millis(), request.cleanSession(),
                     sessionPresent);
-            session.attach(connection, info, request.listener(), request.will(),
-                    request.listener().sessionExpiryInterval().toSeconds());
+            session.attach(connection, info, request.listener(), request.will(), request.sessionExpirySeconds(),
+                    request.receiveMaximum());
             counters.gauge(Stat.CONNECTIONS).increment();
             counters.count(Metric.CLIENT_CONNECTED);
             outcome = new ConnectOutcome(session, sessionPresent);
@@ -126,7 +131,7 @@ public final class Broker {
             if (reason == DisconnectReason.CLIENT_DISCONNECT) {
                 will = null; // discarded on a normal DISCONNECT [MQTT-3.14.4-3]
             }
-            if (session.isCleanSession()) {
+            if (session.endsWithConnection()) {
                 terminate(session);
             }
         }
@@ -182,7 +187,7 @@ public final class Broker {
             return;
         }
         for (Subscription s : session.clear()) {
-            index.remove(s.clientId(), s.filter());
+            index.remove(s.clientId(), s.filter(), s.shareGroup());
         }
         refreshIndexGauges();
         counters.gauge(Stat.SESSIONS).decrement();
@@ -201,14 +206,76 @@ public final class Broker {
             retained.retain(message);
             counters.gauge(Stat.RETAINED).set(retained.size());
         }
-        Map<String, Subscription> targets = index.match(message.topic());
-        for (Subscription s : targets.values()) {
-            Session session = sessions.get(s.clientId());
+        Map<String, Delivery> deliveries = new HashMap<>();
+        Map<String, List<Subscription>> shareGroups = new HashMap<>();
+        index.forEachMatch(message.topic(), s -> {
+            if (s.isShared()) {
+                shareGroups.computeIfAbsent(s.shareGroup() + '/' + s.filter(), k -> new ArrayList<>()).add(s);
+            } else if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) { // No Local [MQTT-3.8.3-3]
+                deliveries.computeIfAbsent(s.clientId(), Delivery::new).add(s, message);
+            }
+        });
+        for (Delivery d : deliveries.values()) {
+            Session session = sessions.get(d.clientId);
             if (session != null) {
-                // Forwarded to existing subscriptions without RETAIN [MQTT-3.3.1-9]
-                session.offer(message, Math.min(message.qos(), s.qos()), false);
+                session.offer(message, d.qos, d.retain, d.subscriptionIds());
             }
         }
+        // Each share group gets the message once, at one member [MQTT-4.8.2-?, 5.0 section 4.8.2]
+        shareGroups.forEach((groupKey, members) -> {
+            Subscription chosen = chooseShareMember(groupKey, members);
+            Session session = chosen == null ? null : sessions.get(chosen.clientId());
+            if (session != null) {
+                Delivery d = new Delivery(chosen.clientId());
+                d.add(chosen, message);
+                session.offer(message, d.qos, d.retain, d.subscriptionIds());
+            }
+        });
+    }
+
+    /**
+     * What one session receives of one message: once, at the highest QoS granted by any of its
+     * matching subscriptions [MQTT-3.3.5-1], with every matching Subscription Identifier
+     * [MQTT-3.3.4-3], retained flag kept only by a Retain As Published subscription, else cleared
+     * [MQTT-3.3.1-9, MQTT-3.3.1-12].
+     */
+    private static final class Delivery {
+        final String clientId;
+        int qos = -1;
+        boolean retain;
+        int[] ids = new int[0];
+
+        Delivery(String clientId) {
+            this.clientId = clientId;
+        }
+
+        void add(Subscription s, Message m) {
+            qos = Math.max(qos, Math.min(m.qos(), s.qos()));
+            retain |= s.retainAsPublished() && m.retain();
+            if (s.subscriptionId() > 0) {
+                ids = Arrays.copyOf(ids, ids.length + 1);
+                ids[ids.length - 1] = s.subscriptionId();
+            }
+        }
+
+        int[] subscriptionIds() {
+            return ids;
+        }
+    }
+
+    /** Round robin over a share group's members, preferring connected ones. */
+    private Subscription chooseShareMember(String groupKey, List<Subscription> members) {
+        List<Subscription> connected = new ArrayList<>(members.size());
+        for (Subscription m : members) {
+            Session s = sessions.get(m.clientId());
+            if (s != null && s.isConnected()) {
+                connected.add(m);
+            }
+        }
+        List<Subscription> candidates = connected.isEmpty() ? members : connected;
+        candidates.sort(Comparator.comparing(Subscription::clientId));
+        int next = shareCursors.computeIfAbsent(groupKey, k -> new AtomicInteger()).getAndIncrement();
+        return candidates.get(Math.floorMod(next, candidates.size()));
     }
 
     // ---- subscriptions ----
@@ -221,45 +288,60 @@ public final class Broker {
      *
      * @return one return code per request, in order [MQTT-3.8.4-5]
      */
-    public List<Integer> subscribe(Session session, List<SubscriptionRequest> requests) {
+    public SubscribeResult subscribe(Session session, List<SubscriptionRequest> requests) {
         ListenerConfig limits = session.limits();
-        List<Integer> granted = new ArrayList<>(requests.size());
+        List<Integer> codes = new ArrayList<>(requests.size());
+        List<Subscription> retainedFor = new ArrayList<>();
         for (SubscriptionRequest r : requests) {
             counters.count(Metric.CLIENT_SUBSCRIBE);
             boolean tooDeep = !Topics.isValidFilter(r.filter(), limits.maxTopicLevels());
-            boolean tooMany = limits.maxSubscriptions() > 0
-                    && session.subscriptionCount() >= limits.maxSubscriptions()
-                    && session.subscriptions().stream().noneMatch(s -> s.filter().equals(r.filter()));
+            boolean exists = session.hasSubscription(r.subscribedFilter());
+            boolean tooMany = limits.maxSubscriptions() > 0 && !exists
+                    && session.subscriptionCount() >= limits.maxSubscriptions();
             if (tooDeep || tooMany) {
-                granted.add(SUBSCRIPTION_FAILURE);
+                codes.add(SUBSCRIPTION_FAILURE);
                 continue;
             }
             int qos = Math.min(r.qos(), limits.maxQosAllowed());
-            Subscription subscription = new Subscription(session.clientId(), r.filter(), qos);
+            Subscription subscription = new Subscription(session.clientId(), r.filter(), qos, r.noLocal(),
+                    r.retainAsPublished(), r.retainHandling(), r.subscriptionId(), r.shareGroup());
             synchronized (stripe(session.clientId())) {
                 if (sessions.get(session.clientId()) != session) {
-                    granted.add(SUBSCRIPTION_FAILURE); // ended meanwhile (kicked or taken over)
+                    codes.add(SUBSCRIPTION_FAILURE); // ended meanwhile (kicked or taken over)
                     continue;
                 }
                 session.putSubscription(subscription);
                 index.add(subscription);
             }
             counters.count(Metric.SESSION_SUBSCRIBED);
-            granted.add(qos);
+            codes.add(qos);
+            // Retained messages are not sent for shared subscriptions [MQTT-3.8.4 5.0]; Retain Handling
+            // 1 sends them only for a new subscription, 2 never
+            boolean sendRetained = !subscription.isShared()
+                    && (r.retainHandling() == 0 || r.retainHandling() == 1 && !exists);
+            if (sendRetained) {
+                retainedFor.add(subscription);
+            }
         }
         refreshIndexGauges();
-        return granted;
+        return new SubscribeResult(codes, retainedFor);
     }
 
-    /** Sends the retained messages matching newly granted filters [MQTT-3.3.1-6]. */
-    public void sendRetained(Session session, List<SubscriptionRequest> requests, List<Integer> granted) {
-        for (int i = 0; i < requests.size(); i++) {
-            int qos = granted.get(i);
-            if (qos == SUBSCRIPTION_FAILURE) {
-                continue;
-            }
-            for (Message m : retained.matching(requests.get(i).filter())) {
-                session.offer(m, Math.min(m.qos(), qos), true);
+    /**
+     * Sends the retained messages matching the subscriptions of {@code result}, with RETAIN set
+     * [MQTT-3.3.1-6, MQTT-3.3.1-8]. Called after the SUBACK is written.
+     */
+    public void sendRetained(Session session, SubscribeResult result) {
+        long now = clock.millis();
+        for (Subscription s : result.retainedFor()) {
+            for (Message m : retained.matching(s.filter())) {
+                if (m.expiresAtMillis() <= now) {
+                    retained.remove(m.topic()); // expired retained messages are dropped [MQTT-3.3.2-5]
+                    counters.gauge(Stat.RETAINED).set(retained.size());
+                    continue;
+                }
+                int[] ids = s.subscriptionId() > 0 ? new int[] {s.subscriptionId()} : new int[0];
+                session.offer(m, Math.min(m.qos(), s.qos()), true, ids);
             }
         }
     }
@@ -275,9 +357,10 @@ public final class Broker {
             counters.count(Metric.CLIENT_UNSUBSCRIBE);
             boolean removed;
             synchronized (stripe(session.clientId())) {
-                removed = session.removeSubscription(f) != null;
+                Subscription s = session.removeSubscription(f);
+                removed = s != null;
                 if (removed) {
-                    index.remove(session.clientId(), f);
+                    index.remove(session.clientId(), s.filter(), s.shareGroup());
                 }
             }
             if (removed) {
@@ -291,6 +374,7 @@ public final class Broker {
 
     private void refreshIndexGauges() {
         counters.gauge(Stat.SUBSCRIPTIONS).set(index.subscriptionCount());
+        counters.gauge(Stat.SUBSCRIPTIONS_SHARED).set(index.sharedCount());
         int filters = index.filterCount();
         counters.gauge(Stat.TOPICS).set(filters);
         counters.gauge(Stat.ROUTES).set(filters);
