@@ -80,7 +80,7 @@ public final class TomlConfigLoader {
             "max_clientid_len", "handshake_timeout", "allow_anonymous", "allow_zero_keepalive",
             "min_keepalive", "max_keepalive", "keepalive_backoff", "session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
-            "max_subscriptions", "backlog", "nodelay")));
+            "max_subscriptions", "max_topic_aliases", "backlog", "nodelay")));
 
     /** The remaining-length field of an MQTT fixed header cannot express more. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
@@ -351,6 +351,7 @@ public final class TomlConfigLoader {
                 v.integer("max_qos_allowed", 0, 2, d.maxQosAllowed()),
                 v.integer("max_topic_levels", 0, Integer.MAX_VALUE, d.maxTopicLevels()),
                 v.integer("max_subscriptions", 0, Integer.MAX_VALUE, d.maxSubscriptions()),
+                v.integer("max_topic_aliases", 0, 65535, d.maxTopicAliases()),
                 v.integer("backlog", 0, Integer.MAX_VALUE, d.backlog()),
                 v.bool("nodelay", d.nodelay()));
     }

@@ -44,6 +44,11 @@ public final class Broker {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
+    /** Wills waiting for their Will Delay Interval, by client identifier. */
+    private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+
+    private record PendingWill(Message will, long dueAtMillis) {
+    }
 
     public Broker(BrokerConfig config, Clock clock) {
         this(config, clock, new InMemoryRetainedStore());
@@ -76,6 +81,12 @@ public final class Broker {
         ConnectOutcome outcome;
         synchronized (stripe(request.clientId())) {
             Session existing = sessions.get(request.clientId());
+            // A delayed will is cancelled by a new connection to the session [MQTT-3.1.3-9]; with
+            // Clean Start the session ends instead, which releases the will at once
+            PendingWill pending = pendingWills.remove(request.clientId());
+            if (pending != null && request.cleanSession()) {
+                takenOverWill = pending.will();
+            }
             if (existing != null) {
                 SessionConnection old = existing.connection();
                 if (old != null && existing.detach(old, DisconnectReason.TAKEN_OVER)) {
@@ -102,8 +113,8 @@ public final class Broker {
             ConnectionInfo info = new ConnectionInfo(request.remoteIp(), request.remotePort(), request.username(),
                     request.protocolVersion(), request.keepalive(), clock.millis(), request.cleanSession(),
                     sessionPresent);
-            session.attach(connection, info, request.listener(), request.will(), request.sessionExpirySeconds(),
-                    request.receiveMaximum());
+            session.attach(connection, info, request.listener(), request.will(), request.willDelaySeconds(),
+                    request.sessionExpirySeconds(), request.receiveMaximum());
             counters.gauge(Stat.CONNECTIONS).increment();
             counters.count(Metric.CLIENT_CONNECTED);
             outcome = new ConnectOutcome(session, sessionPresent);
@@ -133,6 +144,11 @@ public final class Broker {
             }
             if (session.endsWithConnection()) {
                 terminate(session);
+            } else if (will != null && session.willDelaySeconds() > 0) {
+                // Will Delay Interval: held until the delay passes or the session ends [MQTT-3.1.3-9]
+                pendingWills.put(session.clientId(),
+                        new PendingWill(will, clock.millis() + session.willDelaySeconds() * 1000L));
+                will = null;
             }
         }
         if (will != null) {
@@ -164,9 +180,17 @@ public final class Broker {
         }
     }
 
-    /** Removes offline persistent sessions whose expiry interval has passed; called periodically. */
+    /**
+     * Publishes delayed wills that are due and removes offline persistent sessions whose expiry
+     * interval has passed; called periodically.
+     */
     public int expireSessions() {
         long now = clock.millis();
+        for (Map.Entry<String, PendingWill> e : pendingWills.entrySet()) {
+            if (e.getValue().dueAtMillis() <= now && pendingWills.remove(e.getKey(), e.getValue())) {
+                publish(e.getValue().will());
+            }
+        }
         int expired = 0;
         for (Session s : sessions.values()) {
             if (s.isExpired(now)) {
@@ -181,10 +205,14 @@ public final class Broker {
         return expired;
     }
 
-    /** Must hold the stripe of {@code session}. */
+    /** Must hold the stripe of {@code session}. A will still waiting for its delay goes out now. */
     private void terminate(Session session) {
         if (!sessions.remove(session.clientId(), session)) {
             return;
+        }
+        PendingWill pending = pendingWills.remove(session.clientId());
+        if (pending != null) {
+            publish(pending.will());
         }
         for (Subscription s : session.clear()) {
             index.remove(s.clientId(), s.filter(), s.shareGroup());

@@ -64,6 +64,7 @@ public final class Session {
     private boolean active;
     private ConnectionInfo connectionInfo;
     private Message will;
+    private long willDelaySeconds;
     private long disconnectedAtMillis;
     private DisconnectReason disconnectedReason;
 
@@ -87,8 +88,10 @@ public final class Session {
     // ---- connection lifecycle (called by Broker under its per-client lock) ----
 
     synchronized void attach(SessionConnection newConnection, ConnectionInfo info, ListenerConfig newLimits,
-                             Message newWill, long expirySeconds, int clientReceiveMaximum) {
+                             Message newWill, long newWillDelaySeconds, long expirySeconds,
+                             int clientReceiveMaximum) {
         this.connection = newConnection;
+        this.willDelaySeconds = newWillDelaySeconds;
         this.receiveMaximum = clientReceiveMaximum;
         this.active = false;
         this.connectionInfo = info;
@@ -113,6 +116,11 @@ public final class Session {
         disconnectedAtMillis = clock.millis();
         disconnectedReason = reason;
         return true;
+    }
+
+    /** MQTT 5 Will Delay Interval of the current connection's will. */
+    public synchronized long willDelaySeconds() {
+        return willDelaySeconds;
     }
 
     /** Takes the will of the current connection, leaving none. */

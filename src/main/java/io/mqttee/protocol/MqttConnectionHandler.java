@@ -84,8 +84,6 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     static final String ASSIGNED_ID_PREFIX = "mqttee-";
     /** Largest packet MQTT can express: 268,435,455 bytes of remaining length plus the fixed header. */
     static final long UNLIMITED_PACKET_SIZE = 268_435_460L;
-    /** Topic aliases this server accepts from an MQTT 5 client (CONNACK Topic Alias Maximum). */
-    static final int SERVER_TOPIC_ALIAS_MAXIMUM = 32;
     /** Session Expiry Interval meaning "never expires" [MQTT-3.1.2-?, 5.0 section 3.1.2.11.2]. */
     static final long NEVER_EXPIRES = 0xFFFFFFFFL;
 
@@ -439,7 +437,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 .receiveMaximum(Math.min(listener.maxInflight(), 65535))
                 .retainAvailable(true)
                 .maximumPacketSize(listener.maxPacketSize())
-                .topicAliasMaximum(SERVER_TOPIC_ALIAS_MAXIMUM)
+                .topicAliasMaximum(listener.maxTopicAliases())
                 .wildcardSubscriptionAvailable(true)
                 .subscriptionIdentifiersAvailable(true)
                 .sharedSubscriptionAvailable(true);
@@ -567,9 +565,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             }
             return topic;
         }
-        if (alias == 0 || alias > SERVER_TOPIC_ALIAS_MAXIMUM) {
+        if (alias == 0 || alias > listener.maxTopicAliases()) {
             disconnect(DisconnectReason.PROTOCOL_ERROR, RC_TOPIC_ALIAS_INVALID, "Topic Alias " + alias
-                    + " outside 1.." + SERVER_TOPIC_ALIAS_MAXIMUM); // [MQTT-3.3.2-9, MQTT-3.3.2-10]
+                    + " outside 1.." + listener.maxTopicAliases()); // [MQTT-3.3.2-9, MQTT-3.3.2-10]
             return null;
         }
         if (topic.isEmpty()) {
