@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +45,7 @@ public final class Broker {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> stickyMembers = new ConcurrentHashMap<>();
     /** Wills waiting for their Will Delay Interval, by client identifier. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
@@ -81,6 +83,9 @@ public final class Broker {
         ConnectOutcome outcome;
         synchronized (stripe(request.clientId())) {
             Session existing = sessions.get(request.clientId());
+            if (existing == null && config.maxSessions() > 0 && sessions.size() >= config.maxSessions()) {
+                return ConnectOutcome.REFUSED_SESSION_LIMIT; // mqtt.max_sessions reached
+            }
             // A delayed will is cancelled by a new connection to the session [MQTT-3.1.3-9]; with
             // Clean Start the session ends instead, which releases the will at once
             PendingWill pending = pendingWills.remove(request.clientId());
@@ -234,7 +239,7 @@ public final class Broker {
             retained.retain(message);
             counters.gauge(Stat.RETAINED).set(retained.size());
         }
-        Map<String, Delivery> deliveries = new HashMap<>();
+        Map<String, Delivery> deliveries = new HashMap<>(8);
         Map<String, List<Subscription>> shareGroups = new HashMap<>();
         index.forEachMatch(message.topic(), s -> {
             if (s.isShared()) {
@@ -251,7 +256,7 @@ public final class Broker {
         }
         // Each share group gets the message once, at one member [MQTT-4.8.2-?, 5.0 section 4.8.2]
         shareGroups.forEach((groupKey, members) -> {
-            Subscription chosen = chooseShareMember(groupKey, members);
+            Subscription chosen = chooseShareMember(groupKey, members, message);
             Session session = chosen == null ? null : sessions.get(chosen.clientId());
             if (session != null) {
                 Delivery d = new Delivery(chosen.clientId());
@@ -291,8 +296,12 @@ public final class Broker {
         }
     }
 
-    /** Round robin over a share group's members, preferring connected ones. */
-    private Subscription chooseShareMember(String groupKey, List<Subscription> members) {
+    /**
+     * Picks the member of a share group that receives {@code message}, by the configured
+     * {@code shared_subscription_strategy}, among connected members when there are any (offline
+     * members would only queue it).
+     */
+    private Subscription chooseShareMember(String groupKey, List<Subscription> members, Message message) {
         List<Subscription> connected = new ArrayList<>(members.size());
         for (Subscription m : members) {
             Session s = sessions.get(m.clientId());
@@ -302,8 +311,25 @@ public final class Broker {
         }
         List<Subscription> candidates = connected.isEmpty() ? members : connected;
         candidates.sort(Comparator.comparing(Subscription::clientId));
-        int next = shareCursors.computeIfAbsent(groupKey, k -> new AtomicInteger()).getAndIncrement();
-        return candidates.get(Math.floorMod(next, candidates.size()));
+        int n = candidates.size();
+        return switch (config.sharedSubscriptionStrategy()) {
+            case RANDOM -> candidates.get(ThreadLocalRandom.current().nextInt(n));
+            case HASH_CLIENTID -> candidates.get(Math.floorMod(message.publisherId().hashCode(), n));
+            case HASH_TOPIC -> candidates.get(Math.floorMod(message.topic().hashCode(), n));
+            case STICKY -> {
+                String previous = stickyMembers.get(groupKey);
+                for (Subscription c : candidates) {
+                    if (c.clientId().equals(previous)) {
+                        yield c;
+                    }
+                }
+                Subscription pick = candidates.get(ThreadLocalRandom.current().nextInt(n));
+                stickyMembers.put(groupKey, pick.clientId());
+                yield pick;
+            }
+            case ROUND_ROBIN -> candidates.get(Math.floorMod(
+                    shareCursors.computeIfAbsent(groupKey, k -> new AtomicInteger()).getAndIncrement(), n));
+        };
     }
 
     // ---- subscriptions ----

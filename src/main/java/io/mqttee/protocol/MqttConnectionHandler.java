@@ -403,6 +403,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 listener, remote.getAddress().getHostAddress(), remote.getPort(), sessionExpiry, receiveMaximum,
                 willDelay);
         ConnectOutcome outcome = broker.connect(request, this);
+        if (outcome.isRefused()) {
+            refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            return;
+        }
         session = outcome.session();
 
         if (keepalive > 0) {
