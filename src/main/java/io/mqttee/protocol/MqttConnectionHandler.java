@@ -286,6 +286,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION); // [MQTT-3.1.2-2]
             return;
         }
+        if (vh.isWillFlag() && vh.willQos() > 2) {
+            refuseMalformed("will QoS 3"); // [MQTT-3.1.2-14]
+            return;
+        }
         if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
             refuseMalformed("will QoS/retain set without will flag"); // [MQTT-3.1.2-11, MQTT-3.1.2-13, MQTT-3.1.2-15]
             return;
@@ -657,6 +661,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         List<Integer> codes = new ArrayList<>(topics.size());
         for (MqttTopicSubscription t : topics) {
             MqttSubscriptionOption o = t.option();
+            if (!isV5() && (o.isNoLocal() || o.isRetainAsPublished()
+                    || o.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE)) {
+                // 3.x: bits 2-7 of the requested QoS byte are reserved (the codec reads them as MQTT 5 options)
+                malformed("reserved bits set in requested QoS"); // [MQTT-3-8.3-4]
+                return;
+            }
             String filter = t.topicFilter();
             String shareGroup = null;
             if (filter.startsWith("$share/")) {
