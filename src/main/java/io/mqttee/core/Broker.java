@@ -436,6 +436,49 @@ public final class Broker {
 
     // ---- queries ----
 
+    /**
+     * Snapshots of the sessions matching {@code query}, at most {@code limit}. A query by client
+     * identifier is one lookup; otherwise sessions are scanned, each snapshot taken under its own lock.
+     */
+    public List<SessionView> querySessions(SessionQuery query, int limit) {
+        if (query.clientId() != null) {
+            Session s = sessions.get(query.clientId());
+            if (s == null || limit <= 0) {
+                return List.of();
+            }
+            SessionView v = s.view();
+            return query.matches(v) ? List.of(v) : List.of();
+        }
+        List<SessionView> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            SessionView v = s.view();
+            if (query.matches(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Ends every offline session matching {@code query}; returns how many ended. */
+    public int removeOfflineSessions(SessionQuery query) {
+        int removed = 0;
+        for (Session s : sessions.values()) {
+            if (s.isConnected() || !query.matches(s.view())) {
+                continue;
+            }
+            synchronized (stripe(s.clientId())) {
+                if (!s.isConnected() && sessions.get(s.clientId()) == s) {
+                    terminate(s);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     public Optional<Session> session(String clientId) {
         return Optional.ofNullable(sessions.get(clientId));
     }

@@ -385,6 +385,31 @@ public final class Session {
 
     // ---- views ----
 
+    /** A consistent snapshot for queries and the API. */
+    public synchronized SessionView view() {
+        ConnectionInfo c = connectionInfo;
+        return new SessionView(clientId,
+                c == null ? null : c.username(),
+                c == null ? 0 : c.protocolVersion(),
+                c == null ? null : c.remoteIp(),
+                c == null ? 0 : c.remotePort(),
+                connection != null,
+                c == null ? 0 : c.connectedAtMillis(),
+                connection == null ? disconnectedAtMillis : 0,
+                connection == null ? disconnectedReason : null,
+                c == null ? 0 : c.keepalive(),
+                cleanSession,
+                c != null && c.sessionPresent(),
+                expiryIntervalSeconds,
+                createdAtMillis,
+                subscriptions.size(),
+                limits.maxSubscriptions(),
+                inflight.size(),
+                window(),
+                queue.size(),
+                limits.maxMqueueLen());
+    }
+
     public synchronized boolean isConnected() {
         return connection != null;
     }
