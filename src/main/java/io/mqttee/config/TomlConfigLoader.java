@@ -80,7 +80,7 @@ public final class TomlConfigLoader {
             "max_clientid_len", "handshake_timeout", "allow_anonymous", "allow_zero_keepalive",
             "min_keepalive", "max_keepalive", "keepalive_backoff", "session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
-            "max_subscriptions", "max_topic_aliases", "backlog", "nodelay")));
+            "max_subscriptions", "max_topic_aliases", "delayed_publish", "backlog", "nodelay")));
 
     /** The remaining-length field of an MQTT fixed header cannot express more. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
@@ -91,7 +91,7 @@ public final class TomlConfigLoader {
     private static final List<String> ENV_NAMESPACES = List.of("MQTTEE_NODE__", "MQTTEE_LISTENER__", "MQTTEE_MQTT__");
 
     /** The keys of the {@code [mqtt]} table: broker-wide MQTT settings. */
-    static final Set<String> MQTT_KEYS = Set.of("shared_subscription_strategy", "max_sessions");
+    static final Set<String> MQTT_KEYS = Set.of("shared_subscription_strategy", "delayed_publish_max", "max_sessions");
     private static final String DEFAULT_LISTENER = "external";
     private static final String BUILT_IN = "(built-in default)";
 
@@ -343,8 +343,9 @@ public final class TomlConfigLoader {
                         + "hash_topic, got '" + name + "'");
             }
         }
+        int delayedPublishMax = mqttInteger(tree, "delayed_publish_max", d.delayedPublishMax());
         int maxSessions = mqttInteger(tree, "max_sessions", d.maxSessions());
-        return new BrokerConfig(nodeId, listeners, strategy, maxSessions);
+        return new BrokerConfig(nodeId, listeners, strategy, delayedPublishMax, maxSessions);
     }
 
     private static int mqttInteger(Tree tree, String name, int fallback) {
@@ -390,6 +391,7 @@ public final class TomlConfigLoader {
                 v.integer("max_topic_levels", 0, Integer.MAX_VALUE, d.maxTopicLevels()),
                 v.integer("max_subscriptions", 0, Integer.MAX_VALUE, d.maxSubscriptions()),
                 v.integer("max_topic_aliases", 0, 65535, d.maxTopicAliases()),
+                v.bool("delayed_publish", d.delayedPublish()),
                 v.integer("backlog", 0, Integer.MAX_VALUE, d.backlog()),
                 v.bool("nodelay", d.nodelay()));
     }

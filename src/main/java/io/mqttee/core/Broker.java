@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,17 @@ public final class Broker {
 
     private record PendingWill(Message will, long dueAtMillis) {
     }
+
+    /** {@code $delayed/} messages by due time; bounded by {@code mqtt.delayed_publish_max}. */
+    private final PriorityQueue<DelayedMessage> delayed =
+            new PriorityQueue<>(Comparator.comparingLong(DelayedMessage::dueAtMillis).thenComparingLong(DelayedMessage::seq));
+    private long delayedSeq;
+
+    private record DelayedMessage(Message message, long dueAtMillis, long seq) {
+    }
+
+    /** Prefix of RMQTT's delayed publish: {@code $delayed/<seconds>/<topic>}. */
+    public static final String DELAYED_PREFIX = "$delayed/";
 
     public Broker(BrokerConfig config, Clock clock) {
         this(config, clock, new InMemoryRetainedStore());
@@ -186,16 +198,48 @@ public final class Broker {
     }
 
     /**
-     * Publishes delayed wills that are due and removes offline persistent sessions whose expiry
-     * interval has passed; called periodically.
+     * The broker's timers, run about once a second by the listener: delayed wills and
+     * {@code $delayed/} messages that are due go out, expired offline sessions end.
      */
-    public int expireSessions() {
+    public void tick() {
         long now = clock.millis();
         for (Map.Entry<String, PendingWill> e : pendingWills.entrySet()) {
             if (e.getValue().dueAtMillis() <= now && pendingWills.remove(e.getKey(), e.getValue())) {
                 publish(e.getValue().will());
             }
         }
+        for (DelayedMessage d = pollDueDelayed(now); d != null; d = pollDueDelayed(now)) {
+            publish(d.message());
+        }
+        expireSessions();
+    }
+
+    private synchronized DelayedMessage pollDueDelayed(long now) {
+        DelayedMessage head = delayed.peek();
+        return head != null && head.dueAtMillis() <= now ? delayed.poll() : null;
+    }
+
+    /**
+     * Holds {@code message} (already addressed to its real topic) for {@code delaySeconds}, then
+     * publishes it. Refused when {@code mqtt.delayed_publish_max} messages wait already.
+     */
+    public synchronized boolean publishDelayed(Message message, long delaySeconds) {
+        if (delayed.size() >= config.delayedPublishMax()) {
+            counters.count(Metric.MESSAGES_DROPPED);
+            return false;
+        }
+        delayed.add(new DelayedMessage(message, clock.millis() + delaySeconds * 1000L, delayedSeq++));
+        return true;
+    }
+
+    /** Number of {@code $delayed/} messages waiting. */
+    public synchronized int delayedCount() {
+        return delayed.size();
+    }
+
+    /** Ends offline persistent sessions whose expiry interval has passed. */
+    public int expireSessions() {
+        long now = clock.millis();
         int expired = 0;
         for (Session s : sessions.values()) {
             if (s.isExpired(now)) {

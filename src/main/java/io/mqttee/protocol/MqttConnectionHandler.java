@@ -104,6 +104,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     static final byte RC_TOPIC_ALIAS_INVALID = (byte) 0x94;
     static final byte RC_PACKET_TOO_LARGE = (byte) 0x95;
     static final byte RC_ADMINISTRATIVE_ACTION = (byte) 0x98;
+    static final byte RC_QUOTA_EXCEEDED = (byte) 0x97;
     static final byte RC_PAYLOAD_FORMAT_INVALID = (byte) 0x99;
     static final byte RC_QOS_NOT_SUPPORTED = (byte) 0x9B;
     static final byte RC_SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
@@ -543,8 +544,44 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             disconnect(DisconnectReason.PROTOCOL_ERROR, RC_RECEIVE_MAXIMUM_EXCEEDED, "Receive Maximum exceeded");
             return;
         }
+        long delaySeconds = 0;
+        if (listener.delayedPublish() && topic.startsWith(Broker.DELAYED_PREFIX)) {
+            // RMQTT's $delayed/<seconds>/<topic>: delivered to <topic> after the delay
+            int slash = topic.indexOf('/', Broker.DELAYED_PREFIX.length());
+            String seconds = slash < 0 ? "" : topic.substring(Broker.DELAYED_PREFIX.length(), slash);
+            String target = slash < 0 ? "" : topic.substring(slash + 1);
+            if (!seconds.matches("[0-9]{1,9}") || !Topics.isValidTopicName(target, listener.maxTopicLevels())) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_TOPIC_NAME_INVALID,
+                        "expected $delayed/<seconds>/<topic>, got '" + topic + "'");
+                return;
+            }
+            delaySeconds = Long.parseLong(seconds);
+            topic = target;
+        }
         Message message = new Message(topic, payload, qos, m.fixedHeader().isRetain(), session.clientId(),
                 broker.clock().millis(), properties);
+        if (delaySeconds > 0) {
+            if (qos == 2 && !session.onInboundQos2(packetId)) {
+                channel.write(pubReply(MqttMessageType.PUBREC, packetId, RC_SUCCESS, null)); // re-sent: held already
+                return;
+            }
+            if (!broker.publishDelayed(message, delaySeconds)) {
+                // delayed_publish_max reached: 5.0 says so in the ack; 3.x has no negative ack, so it closes
+                if (qos == 0 || !isV5()) {
+                    disconnect(DisconnectReason.PROTOCOL_ERROR, RC_QUOTA_EXCEEDED, "too many delayed messages");
+                } else {
+                    session.onPubrel(packetId);
+                    channel.write(pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                            RC_QUOTA_EXCEEDED, "too many delayed messages"));
+                }
+                return;
+            }
+            if (qos > 0) {
+                channel.write(pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                        RC_SUCCESS, null));
+            }
+            return;
+        }
         switch (qos) {
             case 0 -> broker.publish(message);
             case 1 -> {

@@ -103,6 +103,7 @@ class TomlConfigLoaderTest {
                 max_topic_levels = 8
                 max_subscriptions = 50
                 max_topic_aliases = 10
+                delayed_publish = true
                 backlog = 128
                 nodelay = true
                 """);
@@ -110,7 +111,7 @@ class TomlConfigLoaderTest {
         assertThat(config.nodeId()).isEqualTo(7);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("external", "127.0.0.1", 11883,
                 500, 64 * 1024, 32, 200, 100, Duration.ofSeconds(10), false, false, 5, 600, 1.5,
-                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, 128, true));
+                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, 128, true));
     }
 
     @Test
@@ -118,10 +119,12 @@ class TomlConfigLoaderTest {
         BrokerConfig config = load("""
                 [mqtt]
                 shared_subscription_strategy = "hash_topic"
+                delayed_publish_max = 10
                 max_sessions = 500
                 """);
         assertThat(config.sharedSubscriptionStrategy()).isEqualTo(SharedSubscriptionStrategy.HASH_TOPIC);
         assertThat(config.maxSessions()).isEqualTo(500);
+        assertThat(config.delayedPublishMax()).isEqualTo(10);
     }
 
     @Test
@@ -160,7 +163,7 @@ class TomlConfigLoaderTest {
                 """);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, 1024, false));
+                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, 1024, false));
     }
 
     @Test
