@@ -80,7 +80,8 @@ public final class TomlConfigLoader {
             "max_clientid_len", "handshake_timeout", "allow_anonymous", "allow_zero_keepalive",
             "min_keepalive", "max_keepalive", "keepalive_backoff", "session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
-            "max_subscriptions", "max_topic_aliases", "delayed_publish", "backlog", "nodelay")));
+            "max_subscriptions", "max_topic_aliases", "limit_subscription", "delayed_publish", "backlog",
+            "nodelay")));
 
     /** The remaining-length field of an MQTT fixed header cannot express more. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
@@ -391,6 +392,7 @@ public final class TomlConfigLoader {
                 v.integer("max_topic_levels", 0, Integer.MAX_VALUE, d.maxTopicLevels()),
                 v.integer("max_subscriptions", 0, Integer.MAX_VALUE, d.maxSubscriptions()),
                 v.integer("max_topic_aliases", 0, 65535, d.maxTopicAliases()),
+                v.bool("limit_subscription", d.limitSubscription()),
                 v.bool("delayed_publish", d.delayedPublish()),
                 v.integer("backlog", 0, Integer.MAX_VALUE, d.backlog()),
                 v.bool("nodelay", d.nodelay()));

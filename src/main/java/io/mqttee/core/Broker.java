@@ -10,10 +10,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,8 @@ public final class Broker {
     public static final String SYSTEM_CLIENT_ID = "system";
     /** SUBACK return code for a refused subscription [MQTT-3.9.3]. */
     public static final int SUBSCRIPTION_FAILURE = 0x80;
+    /** SUBACK reason code (MQTT 5) when {@code $exclusive/} or {@code $limit/N/} is full; 3.x sends 0x80. */
+    public static final int SUBSCRIPTION_QUOTA_EXCEEDED = 0x97;
 
     private static final int LOCK_STRIPES = 256;
 
@@ -47,6 +51,8 @@ public final class Broker {
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> stickyMembers = new ConcurrentHashMap<>();
+    /** Holders of {@code $exclusive/} and {@code $limit/N/} subscriptions, by subscribed filter; guarded by itself. */
+    private final Map<String, Set<String>> limitedHolders = new HashMap<>();
     /** Wills waiting for their Will Delay Interval, by client identifier. */
     private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
 
@@ -265,6 +271,7 @@ public final class Broker {
         }
         for (Subscription s : session.clear()) {
             index.remove(s.clientId(), s.filter(), s.shareGroup());
+            releaseLimitedSlot(s);
         }
         refreshIndexGauges();
         counters.gauge(Stat.SESSIONS).decrement();
@@ -400,11 +407,17 @@ public final class Broker {
                 codes.add(SUBSCRIPTION_FAILURE);
                 continue;
             }
+            if (r.subscriberLimit() != 0 && !takeLimitedSlot(r, session.clientId())) {
+                codes.add(SUBSCRIPTION_QUOTA_EXCEEDED); // $exclusive/ or $limit/N/ already full
+                continue;
+            }
             int qos = Math.min(r.qos(), limits.maxQosAllowed());
             Subscription subscription = new Subscription(session.clientId(), r.filter(), qos, r.noLocal(),
-                    r.retainAsPublished(), r.retainHandling(), r.subscriptionId(), r.shareGroup());
+                    r.retainAsPublished(), r.retainHandling(), r.subscriptionId(), r.shareGroup(),
+                    r.subscriberLimit());
             synchronized (stripe(session.clientId())) {
                 if (sessions.get(session.clientId()) != session) {
+                    releaseLimitedSlot(subscription);
                     codes.add(SUBSCRIPTION_FAILURE); // ended meanwhile (kicked or taken over)
                     continue;
                 }
@@ -423,6 +436,31 @@ public final class Broker {
         }
         refreshIndexGauges();
         return new SubscribeResult(codes, retainedFor);
+    }
+
+    /** Reserves a place among the holders of a limited subscription; false when it is full. */
+    private boolean takeLimitedSlot(SubscriptionRequest r, String clientId) {
+        int max = r.subscriberLimit() == SubscriptionRequest.EXCLUSIVE ? 1 : r.subscriberLimit();
+        synchronized (limitedHolders) {
+            Set<String> holders = limitedHolders.computeIfAbsent(r.subscribedFilter(), k -> new HashSet<>());
+            if (holders.contains(clientId) || holders.size() < max) {
+                holders.add(clientId);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private void releaseLimitedSlot(Subscription s) {
+        if (s.subscriberLimit() == 0) {
+            return;
+        }
+        synchronized (limitedHolders) {
+            Set<String> holders = limitedHolders.get(s.subscribedFilter());
+            if (holders != null && holders.remove(s.clientId()) && holders.isEmpty()) {
+                limitedHolders.remove(s.subscribedFilter());
+            }
+        }
     }
 
     /**
@@ -459,6 +497,7 @@ public final class Broker {
                 removed = s != null;
                 if (removed) {
                     index.remove(session.clientId(), s.filter(), s.shareGroup());
+                    releaseLimitedSlot(s);
                 }
             }
             if (removed) {

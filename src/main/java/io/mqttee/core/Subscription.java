@@ -11,13 +11,17 @@ package io.mqttee.core;
  * @param retainHandling    MQTT 5 Retain Handling: 0 send retained on subscribe, 1 only if new, 2 never
  * @param subscriptionId    MQTT 5 Subscription Identifier, 0 for none
  * @param shareGroup        the share name of a {@code $share/<group>/<filter>} subscription, or null
+ * @param subscriberLimit   RMQTT's prefixes: 0 none, {@link #EXCLUSIVE} for {@code $exclusive/<filter>}, N for {@code $limit/N/<filter>}
  */
 public record Subscription(String clientId, String filter, int qos, boolean noLocal, boolean retainAsPublished,
-                           int retainHandling, int subscriptionId, String shareGroup) {
+                           int retainHandling, int subscriptionId, String shareGroup, int subscriberLimit) {
+
+    /** {@link #subscriberLimit} of an {@code $exclusive/} subscription. */
+    public static final int EXCLUSIVE = -1;
 
     /** An MQTT 3.x subscription: no options. */
     public Subscription(String clientId, String filter, int qos) {
-        this(clientId, filter, qos, false, false, 0, 0, null);
+        this(clientId, filter, qos, false, false, 0, 0, null, 0);
     }
 
     public boolean isShared() {
@@ -26,6 +30,12 @@ public record Subscription(String clientId, String filter, int qos, boolean noLo
 
     /** The filter as the client wrote it, {@code $share/<group>/} prefix included. */
     public String subscribedFilter() {
-        return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
+        if (shareGroup != null) {
+            return "$share/" + shareGroup + "/" + filter;
+        }
+        if (subscriberLimit == EXCLUSIVE) {
+            return "$exclusive/" + filter;
+        }
+        return subscriberLimit > 0 ? "$limit/" + subscriberLimit + "/" + filter : filter;
     }
 }

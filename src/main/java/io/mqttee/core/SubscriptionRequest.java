@@ -10,17 +10,27 @@ package io.mqttee.core;
  * @param retainHandling    MQTT 5 Retain Handling (0, 1 or 2)
  * @param subscriptionId    MQTT 5 Subscription Identifier, 0 for none
  * @param shareGroup        share name for {@code $share/<group>/<filter>}, or null
+ * @param subscriberLimit   RMQTT's prefixes: 0 none, {@link #EXCLUSIVE} for {@code $exclusive/<filter>}, N for {@code $limit/N/<filter>}
  */
 public record SubscriptionRequest(String filter, int qos, boolean noLocal, boolean retainAsPublished,
-                                  int retainHandling, int subscriptionId, String shareGroup) {
+                                  int retainHandling, int subscriptionId, String shareGroup, int subscriberLimit) {
+
+    /** {@link #subscriberLimit} of an {@code $exclusive/} subscription. */
+    public static final int EXCLUSIVE = -1;
 
     /** An MQTT 3.x request: no options. */
     public SubscriptionRequest(String filter, int qos) {
-        this(filter, qos, false, false, 0, 0, null);
+        this(filter, qos, false, false, 0, 0, null, 0);
     }
 
     /** The filter as the client wrote it. */
     public String subscribedFilter() {
-        return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
+        if (shareGroup != null) {
+            return "$share/" + shareGroup + "/" + filter;
+        }
+        if (subscriberLimit == EXCLUSIVE) {
+            return "$exclusive/" + filter;
+        }
+        return subscriberLimit > 0 ? "$limit/" + subscriberLimit + "/" + filter : filter;
     }
 }

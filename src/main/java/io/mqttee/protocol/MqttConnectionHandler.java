@@ -724,7 +724,21 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                     protocolError("No Local on a shared subscription"); // [MQTT-3.8.3-4]
                     return;
                 }
-            } else if (!Topics.isValidFilter(filter, 0)) {
+            }
+            int subscriberLimit = 0;
+            if (shareGroup == null && listener.limitSubscription()) {
+                // RMQTT's $exclusive/<filter> and $limit/<N>/<filter>
+                if (filter.startsWith("$exclusive/")) {
+                    subscriberLimit = SubscriptionRequest.EXCLUSIVE;
+                    filter = filter.substring("$exclusive/".length());
+                } else if (filter.startsWith("$limit/")) {
+                    int slash = filter.indexOf('/', 7);
+                    String n = slash < 0 ? "" : filter.substring(7, slash);
+                    subscriberLimit = n.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(n) : 0;
+                    filter = subscriberLimit == 0 ? "" : filter.substring(slash + 1);
+                }
+            }
+            if (shareGroup == null && !Topics.isValidFilter(filter, 0)) {
                 if (!isV5()) {
                     protocolError("invalid topic filter '" + filter + "'"); // [MQTT-4.7.1-2, MQTT-4.7.1-3]
                     return;
@@ -736,8 +750,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             int retainHandling = o.retainHandling().value();
             SubscriptionRequest r = isV5()
                     ? new SubscriptionRequest(filter, o.qos().value(), o.isNoLocal(), o.isRetainAsPublished(),
-                            retainHandling, subscriptionId, shareGroup)
-                    : new SubscriptionRequest(filter, o.qos().value(), false, false, 0, 0, shareGroup);
+                            retainHandling, subscriptionId, shareGroup, subscriberLimit)
+                    : new SubscriptionRequest(filter, o.qos().value(), false, false, 0, 0, shareGroup,
+                            subscriberLimit);
             requests.add(r);
             codes.add(null);
         }
@@ -746,7 +761,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         int next = 0;
         for (int i = 0; i < codes.size(); i++) {
             if (codes.get(i) == null) {
-                codes.set(i, result.codes().get(next++));
+                int code = result.codes().get(next++);
+                // 3.x knows only 0x80 for a refusal
+                codes.set(i, !isV5() && code >= 0x80 ? Broker.SUBSCRIPTION_FAILURE : code);
             }
         }
         MqttSubAckMessage suback = new MqttSubAckMessage(fixed(MqttMessageType.SUBACK, MqttQoS.AT_MOST_ONCE, 0),

@@ -103,6 +103,7 @@ class TomlConfigLoaderTest {
                 max_topic_levels = 8
                 max_subscriptions = 50
                 max_topic_aliases = 10
+                limit_subscription = true
                 delayed_publish = true
                 backlog = 128
                 nodelay = true
@@ -111,7 +112,7 @@ class TomlConfigLoaderTest {
         assertThat(config.nodeId()).isEqualTo(7);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("external", "127.0.0.1", 11883,
                 500, 64 * 1024, 32, 200, 100, Duration.ofSeconds(10), false, false, 5, 600, 1.5,
-                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, 128, true));
+                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true));
     }
 
     @Test
@@ -163,7 +164,7 @@ class TomlConfigLoaderTest {
                 """);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, 1024, false));
+                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false));
     }
 
     @Test
