@@ -203,8 +203,13 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         try {
+            ProtocolViolation violation = channel.attr(ProtocolViolation.KEY).getAndSet(null);
             if (m.decoderResult().isFailure()) {
                 onDecoderFailure(m.decoderResult().cause());
+                return;
+            }
+            if (violation != null) {
+                onViolation(m, violation);
                 return;
             }
             if (closeReason != null) {
@@ -256,6 +261,23 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         } else {
             malformed(String.valueOf(cause.getMessage()));
         }
+    }
+
+    /** A rule the inspector found broken in this packet's raw bytes. */
+    private void onViolation(MqttMessage m, ProtocolViolation v) {
+        if (session == null && m instanceof MqttConnectMessage connect) {
+            protocolVersion = connect.variableHeader().version();
+            if (isV5()) {
+                LOG.fine(() -> "refusing CONNECT on " + channel + ": " + v.message());
+                refuseConnect(v.reasonCode() == ProtocolViolation.MALFORMED_PACKET
+                        ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
+            } else {
+                refuseMalformed(v.message());
+            }
+            return;
+        }
+        disconnect(DisconnectReason.PROTOCOL_ERROR, v.reasonCode(), v.message());
     }
 
     /** Fixed header flags other than PUBLISH's are reserved: 0010 for PUBREL/SUBSCRIBE/UNSUBSCRIBE, else 0000. */
