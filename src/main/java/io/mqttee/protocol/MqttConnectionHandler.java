@@ -221,6 +221,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
             return;
         }
+        if (vh.isWillFlag() && vh.willQos() > 2) {
+            closeForProtocolError("will QoS 3"); // [MQTT-3.1.2-14]
+            return;
+        }
         if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
             closeForProtocolError("will QoS/retain set without will flag"); // [MQTT-3.1.2-13, MQTT-3.1.2-15]
             return;
