@@ -35,6 +35,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
@@ -380,6 +381,13 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         for (MqttTopicSubscription t : topics) {
             if (!Topics.isValidFilter(t.topicFilter(), 0)) {
                 closeForProtocolError("invalid topic filter '" + t.topicFilter() + "'"); // [MQTT-4.7.1-2, MQTT-4.7.1-3]
+                return;
+            }
+            MqttSubscriptionOption o = t.option();
+            if (protocolVersion < 5 && (o.isNoLocal() || o.isRetainAsPublished()
+                    || o.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE)) {
+                // 3.x: bits 2-7 of the requested QoS byte are reserved (the codec reads them as MQTT 5 options)
+                closeForProtocolError("reserved bits set in requested QoS"); // [MQTT-3-8.3-4]
                 return;
             }
             requests.add(new SubscriptionRequest(t.topicFilter(), t.qualityOfService().value()));
