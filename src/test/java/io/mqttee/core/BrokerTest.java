@@ -43,9 +43,9 @@ class BrokerTest {
         for (int i = 0; i < filtersAndQos.length; i += 2) {
             reqs.add(new SubscriptionRequest((String) filtersAndQos[i], (Integer) filtersAndQos[i + 1]));
         }
-        List<Integer> granted = broker.subscribe(s, reqs);
-        broker.sendRetained(s, reqs, granted);
-        return granted;
+        SubscribeResult result = broker.subscribe(s, reqs);
+        broker.sendRetained(s, result);
+        return result.codes();
     }
 
     private long gauge(Stat s) {

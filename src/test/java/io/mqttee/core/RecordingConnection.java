@@ -18,9 +18,11 @@ final class RecordingConnection implements SessionConnection {
     DisconnectReason closedFor;
 
     @Override
-    public synchronized void sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId) {
+    public synchronized boolean sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId,
+                                            int[] subscriptionIds) {
         published.add(new Sent(message.topic(), new String(message.payload(), StandardCharsets.UTF_8), qos, retain,
                 dup, packetId));
+        return true;
     }
 
     @Override

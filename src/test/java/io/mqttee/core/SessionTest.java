@@ -23,7 +23,7 @@ class SessionTest {
 
     private void attach(Session s, RecordingConnection c, ListenerConfig limits) {
         ConnectionInfo info = new ConnectionInfo("127.0.0.1", 1, null, 4, 60, clock.millis(), false, false);
-        s.attach(c, info, limits, null, 7200);
+        s.attach(c, info, limits, null, 0, 7200, 65535);
         s.activate();
     }
 
@@ -115,7 +115,7 @@ class SessionTest {
         RecordingConnection c = new RecordingConnection();
         ListenerConfig limits = ListenerConfigBuilder.listener().build();
         Session s = new Session("c1", limits, clock, counters);
-        s.attach(c, new ConnectionInfo("127.0.0.1", 1, null, 4, 60, 0, false, false), limits, null, 7200);
+        s.attach(c, new ConnectionInfo("127.0.0.1", 1, null, 4, 60, 0, false, false), limits, null, 0, 7200, 65535);
 
         s.offer(msg("early", 1), 1, false);
         assertThat(c.published).isEmpty();
