@@ -62,6 +62,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,11 +74,12 @@ import java.util.logging.Logger;
  * One MQTT connection (3.1, 3.1.1 or 5): validates what the codec does not, translates packets into
  * core calls, and implements {@link SessionConnection} so the core can write to it.
  *
- * <p>Threading: Netty calls this handler on the channel's I/O thread only. The core may call the
- * {@link SessionConnection} methods from any thread, always under the session's lock;
- * {@code channel.write} hands those writes to the I/O thread in call order, and one flush per burst
- * is scheduled behind them. The outbound topic-alias table is only touched from those calls, so the
- * session lock orders it too.
+ * <p>Threading: Netty calls this handler on the channel's I/O thread only. The core calls the
+ * {@link SessionConnection} methods from any thread, always under the session's lock: they append
+ * to {@link #outbound}, and one drain task on the I/O thread writes what is there, in that order,
+ * and flushes once. Writing directly would let a write from the I/O thread itself (a PUBACK that
+ * frees the window) overtake writes other threads had queued before it. The outbound topic-alias
+ * table is only touched from those calls, so the session lock orders it too.
  */
 final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements SessionConnection {
 
@@ -111,7 +114,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private final Broker broker;
     private final ListenerConfig listener;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** PUBLISH/PUBREL from the core, in session order, waiting for the I/O thread. */
+    private final Queue<MqttMessage> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private Channel channel;
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
@@ -927,24 +932,32 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0);
         MqttPublishVariableHeader vh = new MqttPublishVariableHeader(topic, packetId, props);
-        channel.write(new MqttPublishMessage(header, vh, Unpooled.wrappedBuffer(message.payload())));
-        scheduleFlush();
+        enqueue(new MqttPublishMessage(header, vh, Unpooled.wrappedBuffer(message.payload())));
         return true;
     }
 
     @Override
     public void sendPubrel(int packetId) {
-        channel.write(pubReply(MqttMessageType.PUBREL, packetId, RC_SUCCESS, null));
-        scheduleFlush();
+        enqueue(pubReply(MqttMessageType.PUBREL, packetId, RC_SUCCESS, null));
     }
 
-    /** Coalesces the flushes of a burst of writes from other threads into one, queued behind them. */
-    private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(() -> {
-                flushScheduled.set(false);
-                channel.flush();
-            });
+    /** Appends to the outbound queue; one drain per burst is scheduled on the I/O thread. */
+    private void enqueue(MqttMessage m) {
+        outbound.add(m);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drainOutbound);
+        }
+    }
+
+    private void drainOutbound() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
+            channel.write(m);
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
         }
     }
 
