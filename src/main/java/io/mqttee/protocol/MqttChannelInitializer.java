@@ -42,6 +42,11 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
         allChannels.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(CONNECTION_LIMIT, connectionLimit);
+        addMqttHandlers(p, broker, listener);
+    }
+
+    /** The MQTT part of the pipeline, also used by the protocol tests on an EmbeddedChannel. */
+    static void addMqttHandlers(ChannelPipeline p, Broker broker, ListenerConfig listener) {
         p.addLast(INSPECTOR, new MqttPacketInspector(listener.maxPacketSize()));
         // The decoder rejects a packet whose remaining length exceeds the limit before reading its
         // payload, so an oversize packet is never buffered.

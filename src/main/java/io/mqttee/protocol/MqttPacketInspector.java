@@ -154,6 +154,9 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             if (protocolLevel == 5 && ((options & 0xC0) != 0 || ((options >> 4) & 3) == 3)) {
                 return ProtocolViolation.malformed("reserved subscription option bits set"); // [MQTT-3.8.3-5]
             }
+            if (protocolLevel < 5 && (options & 0xFC) != 0) {
+                return ProtocolViolation.malformed("reserved bits set in requested QoS"); // [MQTT-3-8.3-4]
+            }
         }
         return null;
     }

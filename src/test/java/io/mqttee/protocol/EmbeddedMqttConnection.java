@@ -6,8 +6,6 @@ import io.mqttee.testing.Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -39,10 +37,7 @@ final class EmbeddedMqttConnection implements AutoCloseable {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     EmbeddedMqttConnection(Broker broker, ListenerConfig listener) throws Exception {
-        channel.pipeline()
-                .addLast(MqttChannelInitializer.DECODER, new MqttDecoder(listener.maxPacketSize(), listener.maxClientIdLen()))
-                .addLast(MqttChannelInitializer.ENCODER, MqttEncoder.INSTANCE)
-                .addLast(MqttChannelInitializer.CONNECTION, new MqttConnectionHandler(broker, listener));
+        MqttChannelInitializer.addMqttHandlers(channel.pipeline(), broker, listener);
         channel.register();
     }
 
