@@ -48,6 +48,7 @@ public final class Broker {
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final RetainedStore retained;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AuthenticationMethods authenticationMethods = new AuthenticationMethods();
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> stickyMembers = new ConcurrentHashMap<>();
@@ -576,6 +577,11 @@ public final class Broker {
 
     public RetainedStore retained() {
         return retained;
+    }
+
+    /** MQTT 5 enhanced authentication methods registered by plugins. */
+    public AuthenticationMethods authenticationMethods() {
+        return authenticationMethods;
     }
 
     public BrokerCounters counters() {
