@@ -64,7 +64,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,7 +111,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private final Broker broker;
     private final ListenerConfig listener;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** A flush task is queued on the event loop; read and written on the event loop only. */
+    private boolean flushPending;
     private Channel channel;
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
@@ -849,11 +849,26 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         scheduleFlush();
     }
 
-    /** Coalesces the flushes of a burst of writes from other threads into one, queued behind them. */
+    /**
+     * Coalesces the flushes of a burst of writes into one, queued behind them. A write from another
+     * thread is itself a task on the event loop, so the decision whether a flush is still pending is
+     * taken on the event loop too, after that write task: a flush task then always runs after every
+     * write it skipped a flush for. (Deciding on the calling thread could let a write queued behind
+     * a pending flush task go unflushed.)
+     */
     private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (channel.eventLoop().inEventLoop()) {
+            flushLater();
+        } else {
+            channel.eventLoop().execute(this::flushLater);
+        }
+    }
+
+    private void flushLater() {
+        if (!flushPending) {
+            flushPending = true;
             channel.eventLoop().execute(() -> {
-                flushScheduled.set(false);
+                flushPending = false;
                 channel.flush();
             });
         }
