@@ -322,8 +322,9 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
                 }
                 case 0x13, 0x21, 0x22, 0x23 -> {
                     int v = u16();
-                    // Receive Maximum and Topic Alias may not be 0 [MQTT-3.1.2-? 3.1.2.11.3, MQTT-3.3.2-8]
-                    return v == 0 && (id == 0x21 || id == 0x23)
+                    // Receive Maximum may not be 0 (5.0 3.1.2.11.3); Topic Alias 0 is left to the
+                    // connection handler, which answers 0x94 Topic Alias invalid [MQTT-3.3.2-8]
+                    return v == 0 && id == 0x21
                             ? ProtocolViolation.protocolError("property 0x" + Integer.toHexString(id) + " is 0")
                             : null;
                 }
