@@ -168,7 +168,10 @@ public final class Broker {
             }
             if (session.endsWithConnection()) {
                 terminate(session);
-            } else if (will != null && session.willDelaySeconds() > 0) {
+            } else {
+                redistributeShared(session, null, true);
+            }
+            if (!session.endsWithConnection() && will != null && session.willDelaySeconds() > 0) {
                 // Will Delay Interval: held until the delay passes or the session ends [MQTT-3.1.3-9]
                 pendingWills.put(session.clientId(),
                         new PendingWill(will, clock.millis() + session.willDelaySeconds() * 1000L));
@@ -266,6 +269,7 @@ public final class Broker {
         if (!sessions.remove(session.clientId(), session)) {
             return;
         }
+        redistributeShared(session, null, false);
         PendingWill pending = pendingWills.remove(session.clientId());
         if (pending != null) {
             publish(pending.will());
@@ -313,9 +317,41 @@ public final class Broker {
             if (session != null) {
                 Delivery d = new Delivery(chosen.clientId());
                 d.add(chosen, message);
-                session.offer(message, d.qos, d.retain, d.subscriptionIds());
+                session.offer(message, d.qos, d.retain, d.subscriptionIds(), groupKey);
             }
         });
+    }
+
+    /**
+     * Hands the unacknowledged share-group messages of {@code leaver} (all, or {@code onlyShareKey}'s)
+     * to other members of their groups, connected ones first: a member that leaves its group or
+     * disconnects does not keep the group's messages. With no other member, a session that stays
+     * ({@code keepIfAlone}) queues them again; otherwise they are dropped and counted.
+     */
+    private void redistributeShared(Session leaver, String onlyShareKey, boolean keepIfAlone) {
+        for (Session.SharedMessage sm : leaver.takeSharedMessages(onlyShareKey)) {
+            String key = sm.shareKey();
+            int slash = key.indexOf('/');
+            List<Subscription> members = new ArrayList<>(index.shareMembers(key.substring(0, slash),
+                    key.substring(slash + 1)));
+            members.removeIf(m -> m.clientId().equals(leaver.clientId()) || !sessions.containsKey(m.clientId()));
+            Message m = sm.message();
+            if (!members.isEmpty()) {
+                Subscription chosen = chooseShareMember(key, members, m);
+                Session target = sessions.get(chosen.clientId());
+                if (target != null) {
+                    int[] ids = chosen.subscriptionId() > 0 ? new int[] {chosen.subscriptionId()} : new int[0];
+                    target.offer(m, Math.min(m.qos(), chosen.qos()), chosen.retainAsPublished() && m.retain(),
+                            ids, key);
+                    continue;
+                }
+            }
+            if (keepIfAlone) {
+                leaver.offer(m, m.qos(), false, new int[0], key);
+            } else {
+                counters.count(Metric.MESSAGES_DROPPED);
+            }
+        }
     }
 
     /**
@@ -499,6 +535,9 @@ public final class Broker {
                 if (removed) {
                     index.remove(session.clientId(), s.filter(), s.shareGroup());
                     releaseLimitedSlot(s);
+                    if (s.isShared()) {
+                        redistributeShared(session, s.shareGroup() + '/' + s.filter(), false);
+                    }
                 }
             }
             if (removed) {

@@ -32,15 +32,18 @@ public final class Session {
         final int qos;
         final boolean retain;
         final int[] subscriptionIds;
+        /** The share group ("group/filter") this message was given to this session for, or null. */
+        final String shareKey;
         int packetId;
         boolean pubrecReceived;
         long sentAtMillis;
 
-        Outbound(Message message, int qos, boolean retain, int[] subscriptionIds) {
+        Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
             this.message = message;
             this.qos = qos;
             this.retain = retain;
             this.subscriptionIds = subscriptionIds;
+            this.shareKey = shareKey;
         }
     }
 
@@ -167,8 +170,17 @@ public final class Session {
      * Offers a message together with the Subscription Identifiers of the matching subscriptions
      * (MQTT 5), which the PUBLISH to this client carries [MQTT-3.3.4-3].
      */
-    public synchronized void offer(Message message, int qos, boolean retain, int[] subscriptionIds) {
-        Outbound o = new Outbound(message, qos, retain, subscriptionIds);
+    public void offer(Message message, int qos, boolean retain, int[] subscriptionIds) {
+        offer(message, qos, retain, subscriptionIds, null);
+    }
+
+    /**
+     * Offers a message this session received as a member of a share group ({@code shareKey},
+     * "group/filter"): if the session leaves the group or disconnects before acknowledging it, the
+     * broker hands it to another member ({@link #takeSharedMessages}).
+     */
+    public synchronized void offer(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
+        Outbound o = new Outbound(message, qos, retain, subscriptionIds, shareKey);
         if (active && queue.isEmpty()) {
             if (qos == 0) {
                 sendQos0(o);
@@ -309,6 +321,39 @@ public final class Session {
                 }
             }
         }
+    }
+
+    /** A message received through a share group and not yet acknowledged, with its group. */
+    public record SharedMessage(Message message, String shareKey) {
+    }
+
+    /**
+     * Removes and returns the unacknowledged messages this session holds for share groups (all, or
+     * only {@code onlyShareKey}'s), in order: queued ones, and inflight ones whose exchange has not
+     * progressed past PUBLISH (a QoS 2 message already PUBREC'd belongs to this session). The broker
+     * gives them to other members of their groups.
+     */
+    synchronized List<SharedMessage> takeSharedMessages(String onlyShareKey) {
+        List<SharedMessage> out = new ArrayList<>();
+        inflight.values().removeIf(o -> {
+            boolean take = o.shareKey != null && !o.pubrecReceived
+                    && (onlyShareKey == null || onlyShareKey.equals(o.shareKey));
+            if (take) {
+                out.add(new SharedMessage(o.message.withQos(o.qos), o.shareKey));
+            }
+            return take;
+        });
+        queue.removeIf(o -> {
+            boolean take = o.shareKey != null && (onlyShareKey == null || onlyShareKey.equals(o.shareKey));
+            if (take) {
+                out.add(new SharedMessage(o.message.withQos(o.qos), o.shareKey));
+            }
+            return take;
+        });
+        if (!out.isEmpty()) {
+            drain();
+        }
+        return out;
     }
 
     /** PUBREC with a failure reason code (MQTT 5): the exchange ends without PUBREL. */

@@ -176,6 +176,19 @@ public final class SubscriptionIndex {
         }
     }
 
+    /** The members of share group {@code group} on exactly {@code filter}. */
+    public List<Subscription> shareMembers(String group, String filter) {
+        Node node = root;
+        for (String level : Topics.levels(filter)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return List.of();
+            }
+        }
+        ConcurrentHashMap<String, Subscription> members = node.shared.get(group);
+        return members == null ? List.of() : new ArrayList<>(members.values());
+    }
+
     /** The distinct filters that have at least one subscription (the routes of this node). */
     public List<String> filters() {
         List<String> out = new ArrayList<>();
