@@ -48,6 +48,7 @@ public final class Broker {
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final RetainedStore retained;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AuthenticationMethods authenticationMethods = new AuthenticationMethods();
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> stickyMembers = new ConcurrentHashMap<>();
@@ -545,6 +546,26 @@ public final class Broker {
         return out;
     }
 
+    /** Subscriptions matching {@code query}, at most {@code limit}; by client id it reads one session. */
+    public List<SubscriptionView> querySubscriptions(SubscriptionQuery query, int limit) {
+        List<SubscriptionView> out = new ArrayList<>();
+        Iterable<Session> scope = query.clientId() == null ? sessions.values()
+                : session(query.clientId()).map(List::of).orElse(List.of());
+        for (Session session : scope) {
+            ConnectionInfo c = session.connectionInfo();
+            String addr = c == null ? null : c.remoteIp() + ":" + c.remotePort();
+            for (Subscription s : session.subscriptions()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                if (query.matches(s)) {
+                    out.add(new SubscriptionView(s.clientId(), addr, s.filter(), s.qos(), s.shareGroup()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Ends every offline session matching {@code query}; returns how many ended. */
     public int removeOfflineSessions(SessionQuery query) {
         int removed = 0;
@@ -576,6 +597,11 @@ public final class Broker {
 
     public RetainedStore retained() {
         return retained;
+    }
+
+    /** MQTT 5 enhanced authentication methods registered by plugins. */
+    public AuthenticationMethods authenticationMethods() {
+        return authenticationMethods;
     }
 
     public BrokerCounters counters() {

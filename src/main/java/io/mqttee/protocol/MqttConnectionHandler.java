@@ -1,6 +1,7 @@
 package io.mqttee.protocol;
 
 import io.mqttee.config.ListenerConfig;
+import io.mqttee.core.AuthenticationMethod;
 import io.mqttee.core.Broker;
 import io.mqttee.core.ConnectOutcome;
 import io.mqttee.core.ConnectRequest;
@@ -93,6 +94,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     // MQTT 5 reason codes the server sends
     static final byte RC_SUCCESS = 0x00;
     static final byte RC_NO_SUBSCRIPTION_EXISTED = 0x11;
+    static final byte RC_CONTINUE_AUTHENTICATION = 0x18;
+    static final byte RC_REAUTHENTICATE = 0x19;
+    static final byte RC_NOT_AUTHORIZED = (byte) 0x87;
     static final byte RC_DISCONNECT_WITH_WILL = 0x04;
     static final byte RC_UNSPECIFIED_ERROR = (byte) 0x80;
     static final byte RC_MALFORMED_PACKET = (byte) 0x81;
@@ -131,6 +135,17 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private boolean requestProblemInformation = true;
     private boolean connectSessionExpiryWasZero;
     private final Map<Integer, String> inboundAliases = new HashMap<>();
+    /** A CONNECT accepted so far but waiting for its enhanced authentication to finish. */
+    private PendingConnect pendingConnect;
+    /** The Authentication Method of this connection, or null when none was negotiated. */
+    private String authMethod;
+    /** The exchange in progress (at CONNECT or re-authentication), or null. */
+    private AuthenticationMethod.Exchange authExchange;
+
+    /** Everything onConnect decided, kept while an AUTH exchange runs. */
+    private record PendingConnect(ConnectRequest request, boolean assignedId, Integer serverKeepAlive,
+                                  String responseInformation) {
+    }
     /** Guarded by the session's lock (see class comment). */
     private final Map<String, Integer> outboundAliases = new HashMap<>();
 
@@ -221,8 +236,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 return; // closing: read nothing more
             }
             MqttMessageType type = m.fixedHeader().messageType();
-            if (session == null && type != MqttMessageType.CONNECT) {
-                protocolError("first packet must be CONNECT, got " + type); // [MQTT-3.1.0-1]
+            boolean authenticating = pendingConnect != null && type == MqttMessageType.AUTH;
+            if (session == null && type != MqttMessageType.CONNECT && !authenticating) {
+                protocolError("first packet must be CONNECT, got " + type); // [MQTT-3.1.0-1, MQTT-4.12.0-4]
                 return;
             }
             if (!hasValidFixedHeaderFlags(m.fixedHeader())) {
@@ -240,7 +256,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) m);
                 case PINGREQ -> channel.write(new MqttMessage(fixed(MqttMessageType.PINGRESP, MqttQoS.AT_MOST_ONCE, 0)));
                 case DISCONNECT -> onDisconnect(m);
-                // No authentication method was negotiated, so AUTH is a protocol error [MQTT-3.15.0-? , 4.12]
+                case AUTH -> onAuth(m);
                 default -> protocolError("client may not send " + type);
             }
         } finally {
@@ -340,9 +356,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 refuseProtocolError("property value out of range in CONNECT"); // [MQTT-3.1.2-? 3.1.2.11]
                 return;
             }
-            if (MessagePropertiesCodec.stringValue(props, MqttProperties.AUTHENTICATION_METHOD) != null) {
-                // No enhanced authentication method is supported (yet): 0x8C [MQTT-4.12.0-1]
-                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
+            authMethod = MessagePropertiesCodec.stringValue(props, MqttProperties.AUTHENTICATION_METHOD);
+            if (authMethod != null && broker.authenticationMethods().get(authMethod).isEmpty()) {
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD); // [MQTT-4.12.0-1]
                 return;
             }
             Integer se = MessagePropertiesCodec.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
@@ -419,13 +435,15 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
         String username = vh.hasUserName() ? payload.userName() : null;
         broker.counters().count(Metric.CLIENT_AUTHENTICATE);
-        if (!listener.allowAnonymous()) {
+        if (!listener.allowAnonymous() && authMethod == null) {
             // No authentication backend is configured, so nobody can prove who they are
             refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
-        broker.counters().count(Metric.CLIENT_AUTH_ANONYMOUS);
+        if (authMethod == null) {
+            broker.counters().count(Metric.CLIENT_AUTH_ANONYMOUS);
+        }
         if (!isV5()) {
             sessionExpiry = clean ? 0 : listener.sessionExpiryInterval().toSeconds();
         }
@@ -434,6 +452,32 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         ConnectRequest request = new ConnectRequest(clientId, clean, protocolVersion, keepalive, username, will,
                 listener, remote.getAddress().getHostAddress(), remote.getPort(), sessionExpiry, receiveMaximum,
                 willDelay);
+        String responseInformation = Integer.valueOf(1).equals(MessagePropertiesCodec.intValue(props,
+                MqttProperties.REQUEST_RESPONSE_INFORMATION)) ? "mqttee/response/" + clientId : null;
+        PendingConnect pending = new PendingConnect(request, assignedId, serverKeepAlive, responseInformation);
+        if (authMethod != null) {
+            // Enhanced authentication decides before the session is touched [MQTT-4.12.0-2 .. MQTT-4.12.0-5]
+            pendingConnect = pending;
+            // The exchange must finish within handshake_timeout too
+            long timeoutMillis = listener.handshakeTimeout().toMillis();
+            handshakeTimeout = channel.eventLoop().schedule(() -> {
+                if (session == null) {
+                    channel.close();
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            authExchange = broker.authenticationMethods().get(authMethod).orElseThrow().start(clientId, username);
+            byte[] data = MessagePropertiesCodec.binaryValue(props, MqttProperties.AUTHENTICATION_DATA);
+            continueAuthentication(data);
+            return;
+        }
+        completeConnect(pending, null);
+    }
+
+    /** Attaches the session and sends the CONNACK; {@code authData} for a finished enhanced authentication. */
+    private void completeConnect(PendingConnect pending, byte[] authData) {
+        pendingConnect = null;
+        ConnectRequest request = pending.request();
+        int keepalive = request.keepalive();
         ConnectOutcome outcome = broker.connect(request, this);
         if (outcome.isRefused()) {
             refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
@@ -451,9 +495,15 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(outcome.sessionPresent()); // [MQTT-3.2.2-1..3]
         if (isV5()) {
-            connack.properties(connAckProperties(assignedId ? clientId : null, serverKeepAlive,
-                    Integer.valueOf(1).equals(MessagePropertiesCodec.intValue(props,
-                            MqttProperties.REQUEST_RESPONSE_INFORMATION)) ? "mqttee/response/" + clientId : null));
+            MqttProperties p = connAckProperties(pending.assignedId() ? request.clientId() : null,
+                    pending.serverKeepAlive(), pending.responseInformation());
+            if (authMethod != null) {
+                p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authMethod));
+                if (authData != null && authData.length > 0) {
+                    p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, authData));
+                }
+            }
+            connack.properties(p);
         }
         channel.write(connack.build());
         broker.counters().count(Metric.CLIENT_CONNACK);
@@ -466,6 +516,69 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                         retryMillis, retryMillis, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    // ---- enhanced authentication (MQTT 5 section 4.12) ----
+
+    /** Feeds the client's Authentication Data to the exchange and acts on its decision. */
+    private void continueAuthentication(byte[] clientData) {
+        AuthenticationMethod.Step step = authExchange.step(clientData == null ? new byte[0] : clientData);
+        switch (step.outcome()) {
+            case CONTINUE -> channel.writeAndFlush(auth(RC_CONTINUE_AUTHENTICATION, step.serverData()));
+            case SUCCESS -> {
+                authExchange = null;
+                if (pendingConnect != null) {
+                    completeConnect(pendingConnect, step.serverData());
+                } else {
+                    channel.writeAndFlush(auth(RC_SUCCESS, step.serverData())); // re-authenticated [MQTT-4.12.1-1]
+                }
+            }
+            default -> {
+                authExchange = null;
+                if (pendingConnect != null) {
+                    pendingConnect = null;
+                    refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5);
+                } else {
+                    disconnect(DisconnectReason.PROTOCOL_ERROR, RC_NOT_AUTHORIZED, "re-authentication failed");
+                }
+            }
+        }
+    }
+
+    private void onAuth(MqttMessage m) {
+        if (!(m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) || authMethod == null) {
+            protocolError("AUTH without an Authentication Method in CONNECT"); // [MQTT-4.12.0-? 4.12]
+            return;
+        }
+        String method = MessagePropertiesCodec.stringValue(vh.properties(), MqttProperties.AUTHENTICATION_METHOD);
+        if (!authMethod.equals(method)) {
+            protocolError("AUTH with another Authentication Method"); // [MQTT-4.12.0-5, MQTT-4.12.1-1]
+            return;
+        }
+        byte[] data = MessagePropertiesCodec.binaryValue(vh.properties(), MqttProperties.AUTHENTICATION_DATA);
+        byte reason = vh.reasonCode();
+        if (reason == RC_REAUTHENTICATE && session != null && authExchange == null) {
+            authExchange = broker.authenticationMethods().get(authMethod)
+                    .map(a -> a.start(session.clientId(), session.connectionInfo().username())).orElse(null);
+            if (authExchange == null) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_NOT_AUTHORIZED, "authentication method gone");
+                return;
+            }
+            continueAuthentication(data);
+        } else if (reason == RC_CONTINUE_AUTHENTICATION && authExchange != null) {
+            continueAuthentication(data);
+        } else {
+            protocolError("unexpected AUTH reason code 0x" + Integer.toHexString(reason & 0xFF));
+        }
+    }
+
+    private MqttMessage auth(byte reasonCode, byte[] data) {
+        MqttProperties p = new MqttProperties();
+        p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authMethod));
+        if (data != null && data.length > 0) {
+            p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+        }
+        return MqttMessageBuilders.auth().reasonCode(reasonCode).properties(p).build();
     }
 
     /** The server's capabilities and limits, advertised in the CONNACK [MQTT-3.2.2 properties]. */
