@@ -6,16 +6,26 @@ import java.util.List;
  * The whole broker configuration, immutable. Built from the TOML file by {@link TomlConfigLoader}
  * or with {@link #defaults()} in tests.
  *
- * @param nodeId    {@code node.id}: this node's number in API paths ({@code /brokers/{node}})
- * @param listeners the {@code [listener.tcp.<name>]} tables, at least one
+ * @param nodeId                     {@code node.id}: this node's number in API paths ({@code /brokers/{node}})
+ * @param listeners                  the {@code [listener.tcp.<name>]} tables, at least one
+ * @param sharedSubscriptionStrategy {@code mqtt.shared_subscription_strategy}: which member of a share group gets a message
+ * @param delayedPublishMax          {@code mqtt.delayed_publish_max}: most {@code $delayed/} messages waiting at once
+ * @param maxSessions                {@code mqtt.max_sessions}: most sessions at once, 0 for no limit
  */
-public record BrokerConfig(int nodeId, List<ListenerConfig> listeners) {
+public record BrokerConfig(int nodeId, List<ListenerConfig> listeners,
+                           SharedSubscriptionStrategy sharedSubscriptionStrategy, int delayedPublishMax,
+                           int maxSessions) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is required");
         }
+    }
+
+    /** The given node and listeners with the built-in defaults of the {@code [mqtt]} table. */
+    public BrokerConfig(int nodeId, List<ListenerConfig> listeners) {
+        this(nodeId, listeners, SharedSubscriptionStrategy.ROUND_ROBIN, 100_000, 0);
     }
 
     /** Node 1 with one listener, {@code external}, on 0.0.0.0:1883. */

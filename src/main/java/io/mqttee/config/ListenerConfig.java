@@ -27,6 +27,9 @@ import java.time.Duration;
  * @param maxQosAllowed         the highest QoS granted to subscriptions and accepted on publish
  * @param maxTopicLevels        most levels in a topic name or filter (0 means no limit)
  * @param maxSubscriptions      most subscriptions per session (0 means no limit)
+ * @param maxTopicAliases       MQTT 5 Topic Alias Maximum the server accepts from clients (0 means none)
+ * @param limitSubscription     RMQTT's {@code limit_subscription}: {@code $exclusive/<filter>} (one subscriber) and {@code $limit/<N>/<filter>} (N subscribers) are honoured
+ * @param delayedPublish        RMQTT's {@code delayed_publish}: a publish to {@code $delayed/<seconds>/<topic>} reaches {@code <topic>} after the delay
  * @param backlog               TCP accept backlog
  * @param nodelay               whether TCP_NODELAY is set on accepted sockets
  */
@@ -51,6 +54,9 @@ public record ListenerConfig(
         int maxQosAllowed,
         int maxTopicLevels,
         int maxSubscriptions,
+        int maxTopicAliases,
+        boolean limitSubscription,
+        boolean delayedPublish,
         int backlog,
         boolean nodelay) {
 
@@ -60,7 +66,7 @@ public record ListenerConfig(
                 1_024_000, 1024 * 1024, 16, 1000, 65535,
                 Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
                 Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5),
-                2, 0, 0, 1024, false);
+                2, 0, 0, 32, false, false, 1024, false);
     }
 
     /** A copy bound to another address; tests use port 0. */
@@ -68,6 +74,6 @@ public record ListenerConfig(
         return new ListenerConfig(name, newHost, newPort, maxConnections, maxPacketSize, maxInflight,
                 maxMqueueLen, maxClientIdLen, handshakeTimeout, allowAnonymous, allowZeroKeepalive,
                 minKeepalive, maxKeepalive, keepaliveBackoff, sessionExpiryInterval, messageRetryInterval,
-                messageExpiryInterval, maxQosAllowed, maxTopicLevels, maxSubscriptions, backlog, nodelay);
+                messageExpiryInterval, maxQosAllowed, maxTopicLevels, maxSubscriptions, maxTopicAliases, limitSubscription, delayedPublish, backlog, nodelay);
     }
 }

@@ -80,15 +80,19 @@ public final class TomlConfigLoader {
             "max_clientid_len", "handshake_timeout", "allow_anonymous", "allow_zero_keepalive",
             "min_keepalive", "max_keepalive", "keepalive_backoff", "session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
-            "max_subscriptions", "backlog", "nodelay")));
+            "max_subscriptions", "max_topic_aliases", "limit_subscription", "delayed_publish", "backlog",
+            "nodelay")));
 
     /** The remaining-length field of an MQTT fixed header cannot express more. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
 
     private static final String PROPERTY_PREFIX = "mqttee.";
     private static final String ENV_PREFIX = "MQTTEE_";
-    private static final List<String> PROPERTY_NAMESPACES = List.of("mqttee.node.", "mqttee.listener.");
-    private static final List<String> ENV_NAMESPACES = List.of("MQTTEE_NODE__", "MQTTEE_LISTENER__");
+    private static final List<String> PROPERTY_NAMESPACES = List.of("mqttee.node.", "mqttee.listener.", "mqttee.mqtt.");
+    private static final List<String> ENV_NAMESPACES = List.of("MQTTEE_NODE__", "MQTTEE_LISTENER__", "MQTTEE_MQTT__");
+
+    /** The keys of the {@code [mqtt]} table: broker-wide MQTT settings. */
+    static final Set<String> MQTT_KEYS = Set.of("shared_subscription_strategy", "delayed_publish_max", "max_sessions");
     private static final String DEFAULT_LISTENER = "external";
     private static final String BUILT_IN = "(built-in default)";
 
@@ -201,6 +205,7 @@ public final class TomlConfigLoader {
     /** The raw settings by dotted key, before conversion. */
     private static final class Tree {
         Setting nodeId;
+        final Map<String, Setting> mqtt = new LinkedHashMap<>();
         final Map<String, Map<String, Setting>> listeners = new LinkedHashMap<>();
     }
 
@@ -233,6 +238,14 @@ public final class TomlConfigLoader {
                     }
                 }
                 case "listener" -> readListeners(table("listener", top.getRawValue(), where), tree, where);
+                case "mqtt" -> {
+                    for (UnmodifiableConfig.Entry e : table("mqtt", top.getRawValue(), where)) {
+                        if (!MQTT_KEYS.contains(e.getKey())) {
+                            throw unknownKey("mqtt." + e.getKey(), where);
+                        }
+                        tree.mqtt.put(e.getKey(), new Setting(e.getRawValue(), where, false));
+                    }
+                }
                 default -> throw unknownKey(top.getKey(), where);
             }
         }
@@ -275,6 +288,8 @@ public final class TomlConfigLoader {
         String[] parts = key.split("\\.", -1);
         if (parts.length == 2 && parts[0].equals("node") && parts[1].equals("id")) {
             tree.nodeId = setting;
+        } else if (parts.length == 2 && parts[0].equals("mqtt") && MQTT_KEYS.contains(parts[1])) {
+            tree.mqtt.put(parts[1], setting);
         } else if (parts.length == 4 && parts[0].equals("listener") && parts[1].equals("tcp")
                 && LISTENER_NAME.matcher(parts[2]).matches() && LISTENER_KEYS.contains(parts[3])) {
             String name = parts[2];
@@ -315,7 +330,32 @@ public final class TomlConfigLoader {
             bound.add(b);
             listeners.add(listener);
         }
-        return new BrokerConfig(nodeId, listeners);
+        BrokerConfig d = BrokerConfig.defaults();
+        SharedSubscriptionStrategy strategy = d.sharedSubscriptionStrategy();
+        Setting st = tree.mqtt.get("shared_subscription_strategy");
+        if (st != null) {
+            String key = "mqtt.shared_subscription_strategy";
+            if (!(st.value() instanceof String name)) {
+                throw invalid(key, st.where(), "expected a string, got " + describe(st));
+            }
+            strategy = SharedSubscriptionStrategy.fromKey(name);
+            if (strategy == null) {
+                throw invalid(key, st.where(), "expected one of random, round_robin, sticky, hash_clientid, "
+                        + "hash_topic, got '" + name + "'");
+            }
+        }
+        int delayedPublishMax = mqttInteger(tree, "delayed_publish_max", d.delayedPublishMax());
+        int maxSessions = mqttInteger(tree, "max_sessions", d.maxSessions());
+        return new BrokerConfig(nodeId, listeners, strategy, delayedPublishMax, maxSessions);
+    }
+
+    private static int mqttInteger(Tree tree, String name, int fallback) {
+        Setting s = tree.mqtt.get(name);
+        if (s == null) {
+            return fallback;
+        }
+        String key = "mqtt." + name;
+        return (int) checkRange(key, s, integer(key, s), 0, Integer.MAX_VALUE, "");
     }
 
     private static ListenerConfig listener(String name, Map<String, Setting> settings) {
@@ -351,6 +391,9 @@ public final class TomlConfigLoader {
                 v.integer("max_qos_allowed", 0, 2, d.maxQosAllowed()),
                 v.integer("max_topic_levels", 0, Integer.MAX_VALUE, d.maxTopicLevels()),
                 v.integer("max_subscriptions", 0, Integer.MAX_VALUE, d.maxSubscriptions()),
+                v.integer("max_topic_aliases", 0, 65535, d.maxTopicAliases()),
+                v.bool("limit_subscription", d.limitSubscription()),
+                v.bool("delayed_publish", d.delayedPublish()),
                 v.integer("backlog", 0, Integer.MAX_VALUE, d.backlog()),
                 v.bool("nodelay", d.nodelay()));
     }

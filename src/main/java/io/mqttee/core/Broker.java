@@ -5,12 +5,20 @@ import io.mqttee.config.ListenerConfig;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker core: sessions by client identifier, the subscription index, retained messages and
@@ -28,6 +36,8 @@ public final class Broker {
     public static final String SYSTEM_CLIENT_ID = "system";
     /** SUBACK return code for a refused subscription [MQTT-3.9.3]. */
     public static final int SUBSCRIPTION_FAILURE = 0x80;
+    /** SUBACK reason code (MQTT 5) when {@code $exclusive/} or {@code $limit/N/} is full; 3.x sends 0x80. */
+    public static final int SUBSCRIPTION_QUOTA_EXCEEDED = 0x97;
 
     private static final int LOCK_STRIPES = 256;
 
@@ -38,7 +48,28 @@ public final class Broker {
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final RetainedStore retained;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AuthenticationMethods authenticationMethods = new AuthenticationMethods();
     private final Object[] stripes = new Object[LOCK_STRIPES];
+    private final ConcurrentHashMap<String, AtomicInteger> shareCursors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> stickyMembers = new ConcurrentHashMap<>();
+    /** Holders of {@code $exclusive/} and {@code $limit/N/} subscriptions, by subscribed filter; guarded by itself. */
+    private final Map<String, Set<String>> limitedHolders = new HashMap<>();
+    /** Wills waiting for their Will Delay Interval, by client identifier. */
+    private final ConcurrentHashMap<String, PendingWill> pendingWills = new ConcurrentHashMap<>();
+
+    private record PendingWill(Message will, long dueAtMillis) {
+    }
+
+    /** {@code $delayed/} messages by due time; bounded by {@code mqtt.delayed_publish_max}. */
+    private final PriorityQueue<DelayedMessage> delayed =
+            new PriorityQueue<>(Comparator.comparingLong(DelayedMessage::dueAtMillis).thenComparingLong(DelayedMessage::seq));
+    private long delayedSeq;
+
+    private record DelayedMessage(Message message, long dueAtMillis, long seq) {
+    }
+
+    /** Prefix of RMQTT's delayed publish: {@code $delayed/<seconds>/<topic>}. */
+    public static final String DELAYED_PREFIX = "$delayed/";
 
     public Broker(BrokerConfig config, Clock clock) {
         this(config, clock, new InMemoryRetainedStore());
@@ -71,6 +102,15 @@ public final class Broker {
         ConnectOutcome outcome;
         synchronized (stripe(request.clientId())) {
             Session existing = sessions.get(request.clientId());
+            if (existing == null && config.maxSessions() > 0 && sessions.size() >= config.maxSessions()) {
+                return ConnectOutcome.REFUSED_SESSION_LIMIT; // mqtt.max_sessions reached
+            }
+            // A delayed will is cancelled by a new connection to the session [MQTT-3.1.3-9]; with
+            // Clean Start the session ends instead, which releases the will at once
+            PendingWill pending = pendingWills.remove(request.clientId());
+            if (pending != null && request.cleanSession()) {
+                takenOverWill = pending.will();
+            }
             if (existing != null) {
                 SessionConnection old = existing.connection();
                 if (old != null && existing.detach(old, DisconnectReason.TAKEN_OVER)) {
@@ -79,7 +119,7 @@ public final class Broker {
                     counters.count(Metric.CLIENT_DISCONNECTED);
                     old.close(DisconnectReason.TAKEN_OVER);
                 }
-                if (request.cleanSession() || existing.isCleanSession()) {
+                if (request.cleanSession() || existing.endsWithConnection()) {
                     terminate(existing);
                     existing = null;
                 }
@@ -97,8 +137,8 @@ public final class Broker {
             ConnectionInfo info = new ConnectionInfo(request.remoteIp(), request.remotePort(), request.username(),
                     request.protocolVersion(), request.keepalive(), clock.millis(), request.cleanSession(),
                     sessionPresent);
-            session.attach(connection, info, request.listener(), request.will(),
-                    request.listener().sessionExpiryInterval().toSeconds());
+            session.attach(connection, info, request.listener(), request.will(), request.willDelaySeconds(),
+                    request.sessionExpirySeconds(), request.receiveMaximum());
             counters.gauge(Stat.CONNECTIONS).increment();
             counters.count(Metric.CLIENT_CONNECTED);
             outcome = new ConnectOutcome(session, sessionPresent);
@@ -126,8 +166,16 @@ public final class Broker {
             if (reason == DisconnectReason.CLIENT_DISCONNECT) {
                 will = null; // discarded on a normal DISCONNECT [MQTT-3.14.4-3]
             }
-            if (session.isCleanSession()) {
+            if (session.endsWithConnection()) {
                 terminate(session);
+            } else {
+                redistributeShared(session, null, true);
+            }
+            if (!session.endsWithConnection() && will != null && session.willDelaySeconds() > 0) {
+                // Will Delay Interval: held until the delay passes or the session ends [MQTT-3.1.3-9]
+                pendingWills.put(session.clientId(),
+                        new PendingWill(will, clock.millis() + session.willDelaySeconds() * 1000L));
+                will = null;
             }
         }
         if (will != null) {
@@ -159,7 +207,47 @@ public final class Broker {
         }
     }
 
-    /** Removes offline persistent sessions whose expiry interval has passed; called periodically. */
+    /**
+     * The broker's timers, run about once a second by the listener: delayed wills and
+     * {@code $delayed/} messages that are due go out, expired offline sessions end.
+     */
+    public void tick() {
+        long now = clock.millis();
+        for (Map.Entry<String, PendingWill> e : pendingWills.entrySet()) {
+            if (e.getValue().dueAtMillis() <= now && pendingWills.remove(e.getKey(), e.getValue())) {
+                publish(e.getValue().will());
+            }
+        }
+        for (DelayedMessage d = pollDueDelayed(now); d != null; d = pollDueDelayed(now)) {
+            publish(d.message());
+        }
+        expireSessions();
+    }
+
+    private synchronized DelayedMessage pollDueDelayed(long now) {
+        DelayedMessage head = delayed.peek();
+        return head != null && head.dueAtMillis() <= now ? delayed.poll() : null;
+    }
+
+    /**
+     * Holds {@code message} (already addressed to its real topic) for {@code delaySeconds}, then
+     * publishes it. Refused when {@code mqtt.delayed_publish_max} messages wait already.
+     */
+    public synchronized boolean publishDelayed(Message message, long delaySeconds) {
+        if (delayed.size() >= config.delayedPublishMax()) {
+            counters.count(Metric.MESSAGES_DROPPED);
+            return false;
+        }
+        delayed.add(new DelayedMessage(message, clock.millis() + delaySeconds * 1000L, delayedSeq++));
+        return true;
+    }
+
+    /** Number of {@code $delayed/} messages waiting. */
+    public synchronized int delayedCount() {
+        return delayed.size();
+    }
+
+    /** Ends offline persistent sessions whose expiry interval has passed. */
     public int expireSessions() {
         long now = clock.millis();
         int expired = 0;
@@ -176,13 +264,19 @@ public final class Broker {
         return expired;
     }
 
-    /** Must hold the stripe of {@code session}. */
+    /** Must hold the stripe of {@code session}. A will still waiting for its delay goes out now. */
     private void terminate(Session session) {
         if (!sessions.remove(session.clientId(), session)) {
             return;
         }
+        redistributeShared(session, null, false);
+        PendingWill pending = pendingWills.remove(session.clientId());
+        if (pending != null) {
+            publish(pending.will());
+        }
         for (Subscription s : session.clear()) {
-            index.remove(s.clientId(), s.filter());
+            index.remove(s.clientId(), s.filter(), s.shareGroup());
+            releaseLimitedSlot(s);
         }
         refreshIndexGauges();
         counters.gauge(Stat.SESSIONS).decrement();
@@ -201,14 +295,129 @@ public final class Broker {
             retained.retain(message);
             counters.gauge(Stat.RETAINED).set(retained.size());
         }
-        Map<String, Subscription> targets = index.match(message.topic());
-        for (Subscription s : targets.values()) {
-            Session session = sessions.get(s.clientId());
+        Map<String, Delivery> deliveries = new HashMap<>(8);
+        Map<String, List<Subscription>> shareGroups = new HashMap<>();
+        index.forEachMatch(message.topic(), s -> {
+            if (s.isShared()) {
+                shareGroups.computeIfAbsent(s.shareGroup() + '/' + s.filter(), k -> new ArrayList<>()).add(s);
+            } else if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) { // No Local [MQTT-3.8.3-3]
+                deliveries.computeIfAbsent(s.clientId(), Delivery::new).add(s, message);
+            }
+        });
+        for (Delivery d : deliveries.values()) {
+            Session session = sessions.get(d.clientId);
             if (session != null) {
-                // Forwarded to existing subscriptions without RETAIN [MQTT-3.3.1-9]
-                session.offer(message, Math.min(message.qos(), s.qos()), false);
+                session.offer(message, d.qos, d.retain, d.subscriptionIds());
             }
         }
+        // Each share group gets the message once, at one member [MQTT-4.8.2-?, 5.0 section 4.8.2]
+        shareGroups.forEach((groupKey, members) -> {
+            Subscription chosen = chooseShareMember(groupKey, members, message);
+            Session session = chosen == null ? null : sessions.get(chosen.clientId());
+            if (session != null) {
+                Delivery d = new Delivery(chosen.clientId());
+                d.add(chosen, message);
+                session.offer(message, d.qos, d.retain, d.subscriptionIds(), groupKey);
+            }
+        });
+    }
+
+    /**
+     * Hands the unacknowledged share-group messages of {@code leaver} (all, or {@code onlyShareKey}'s)
+     * to other members of their groups, connected ones first: a member that leaves its group or
+     * disconnects does not keep the group's messages. With no other member, a session that stays
+     * ({@code keepIfAlone}) queues them again; otherwise they are dropped and counted.
+     */
+    private void redistributeShared(Session leaver, String onlyShareKey, boolean keepIfAlone) {
+        for (Session.SharedMessage sm : leaver.takeSharedMessages(onlyShareKey)) {
+            String key = sm.shareKey();
+            int slash = key.indexOf('/');
+            List<Subscription> members = new ArrayList<>(index.shareMembers(key.substring(0, slash),
+                    key.substring(slash + 1)));
+            members.removeIf(m -> m.clientId().equals(leaver.clientId()) || !sessions.containsKey(m.clientId()));
+            Message m = sm.message();
+            if (!members.isEmpty()) {
+                Subscription chosen = chooseShareMember(key, members, m);
+                Session target = sessions.get(chosen.clientId());
+                if (target != null) {
+                    int[] ids = chosen.subscriptionId() > 0 ? new int[] {chosen.subscriptionId()} : new int[0];
+                    target.offer(m, Math.min(m.qos(), chosen.qos()), chosen.retainAsPublished() && m.retain(),
+                            ids, key);
+                    continue;
+                }
+            }
+            if (keepIfAlone) {
+                leaver.offer(m, m.qos(), false, new int[0], key);
+            } else {
+                counters.count(Metric.MESSAGES_DROPPED);
+            }
+        }
+    }
+
+    /**
+     * What one session receives of one message: once, at the highest QoS granted by any of its
+     * matching subscriptions [MQTT-3.3.5-1], with every matching Subscription Identifier
+     * [MQTT-3.3.4-3], retained flag kept only by a Retain As Published subscription, else cleared
+     * [MQTT-3.3.1-9, MQTT-3.3.1-12].
+     */
+    private static final class Delivery {
+        final String clientId;
+        int qos = -1;
+        boolean retain;
+        int[] ids = new int[0];
+
+        Delivery(String clientId) {
+            this.clientId = clientId;
+        }
+
+        void add(Subscription s, Message m) {
+            qos = Math.max(qos, Math.min(m.qos(), s.qos()));
+            retain |= s.retainAsPublished() && m.retain();
+            if (s.subscriptionId() > 0) {
+                ids = Arrays.copyOf(ids, ids.length + 1);
+                ids[ids.length - 1] = s.subscriptionId();
+            }
+        }
+
+        int[] subscriptionIds() {
+            return ids;
+        }
+    }
+
+    /**
+     * Picks the member of a share group that receives {@code message}, by the configured
+     * {@code shared_subscription_strategy}, among connected members when there are any (offline
+     * members would only queue it).
+     */
+    private Subscription chooseShareMember(String groupKey, List<Subscription> members, Message message) {
+        List<Subscription> connected = new ArrayList<>(members.size());
+        for (Subscription m : members) {
+            Session s = sessions.get(m.clientId());
+            if (s != null && s.isConnected()) {
+                connected.add(m);
+            }
+        }
+        List<Subscription> candidates = connected.isEmpty() ? members : connected;
+        candidates.sort(Comparator.comparing(Subscription::clientId));
+        int n = candidates.size();
+        return switch (config.sharedSubscriptionStrategy()) {
+            case RANDOM -> candidates.get(ThreadLocalRandom.current().nextInt(n));
+            case HASH_CLIENTID -> candidates.get(Math.floorMod(message.publisherId().hashCode(), n));
+            case HASH_TOPIC -> candidates.get(Math.floorMod(message.topic().hashCode(), n));
+            case STICKY -> {
+                String previous = stickyMembers.get(groupKey);
+                for (Subscription c : candidates) {
+                    if (c.clientId().equals(previous)) {
+                        yield c;
+                    }
+                }
+                Subscription pick = candidates.get(ThreadLocalRandom.current().nextInt(n));
+                stickyMembers.put(groupKey, pick.clientId());
+                yield pick;
+            }
+            case ROUND_ROBIN -> candidates.get(Math.floorMod(
+                    shareCursors.computeIfAbsent(groupKey, k -> new AtomicInteger()).getAndIncrement(), n));
+        };
     }
 
     // ---- subscriptions ----
@@ -221,45 +430,91 @@ public final class Broker {
      *
      * @return one return code per request, in order [MQTT-3.8.4-5]
      */
-    public List<Integer> subscribe(Session session, List<SubscriptionRequest> requests) {
+    public SubscribeResult subscribe(Session session, List<SubscriptionRequest> requests) {
         ListenerConfig limits = session.limits();
-        List<Integer> granted = new ArrayList<>(requests.size());
+        List<Integer> codes = new ArrayList<>(requests.size());
+        List<Subscription> retainedFor = new ArrayList<>();
         for (SubscriptionRequest r : requests) {
             counters.count(Metric.CLIENT_SUBSCRIBE);
             boolean tooDeep = !Topics.isValidFilter(r.filter(), limits.maxTopicLevels());
-            boolean tooMany = limits.maxSubscriptions() > 0
-                    && session.subscriptionCount() >= limits.maxSubscriptions()
-                    && session.subscriptions().stream().noneMatch(s -> s.filter().equals(r.filter()));
+            boolean exists = session.hasSubscription(r.subscribedFilter());
+            boolean tooMany = limits.maxSubscriptions() > 0 && !exists
+                    && session.subscriptionCount() >= limits.maxSubscriptions();
             if (tooDeep || tooMany) {
-                granted.add(SUBSCRIPTION_FAILURE);
+                codes.add(SUBSCRIPTION_FAILURE);
+                continue;
+            }
+            if (r.subscriberLimit() != 0 && !takeLimitedSlot(r, session.clientId())) {
+                codes.add(SUBSCRIPTION_QUOTA_EXCEEDED); // $exclusive/ or $limit/N/ already full
                 continue;
             }
             int qos = Math.min(r.qos(), limits.maxQosAllowed());
-            Subscription subscription = new Subscription(session.clientId(), r.filter(), qos);
+            Subscription subscription = new Subscription(session.clientId(), r.filter(), qos, r.noLocal(),
+                    r.retainAsPublished(), r.retainHandling(), r.subscriptionId(), r.shareGroup(),
+                    r.subscriberLimit());
             synchronized (stripe(session.clientId())) {
                 if (sessions.get(session.clientId()) != session) {
-                    granted.add(SUBSCRIPTION_FAILURE); // ended meanwhile (kicked or taken over)
+                    releaseLimitedSlot(subscription);
+                    codes.add(SUBSCRIPTION_FAILURE); // ended meanwhile (kicked or taken over)
                     continue;
                 }
                 session.putSubscription(subscription);
                 index.add(subscription);
             }
             counters.count(Metric.SESSION_SUBSCRIBED);
-            granted.add(qos);
+            codes.add(qos);
+            // Retained messages are not sent for shared subscriptions [MQTT-3.8.4 5.0]; Retain Handling
+            // 1 sends them only for a new subscription, 2 never
+            boolean sendRetained = !subscription.isShared()
+                    && (r.retainHandling() == 0 || r.retainHandling() == 1 && !exists);
+            if (sendRetained) {
+                retainedFor.add(subscription);
+            }
         }
         refreshIndexGauges();
-        return granted;
+        return new SubscribeResult(codes, retainedFor);
     }
 
-    /** Sends the retained messages matching newly granted filters [MQTT-3.3.1-6]. */
-    public void sendRetained(Session session, List<SubscriptionRequest> requests, List<Integer> granted) {
-        for (int i = 0; i < requests.size(); i++) {
-            int qos = granted.get(i);
-            if (qos == SUBSCRIPTION_FAILURE) {
-                continue;
+    /** Reserves a place among the holders of a limited subscription; false when it is full. */
+    private boolean takeLimitedSlot(SubscriptionRequest r, String clientId) {
+        int max = r.subscriberLimit() == SubscriptionRequest.EXCLUSIVE ? 1 : r.subscriberLimit();
+        synchronized (limitedHolders) {
+            Set<String> holders = limitedHolders.computeIfAbsent(r.subscribedFilter(), k -> new HashSet<>());
+            if (holders.contains(clientId) || holders.size() < max) {
+                holders.add(clientId);
+                return true;
             }
-            for (Message m : retained.matching(requests.get(i).filter())) {
-                session.offer(m, Math.min(m.qos(), qos), true);
+            return false;
+        }
+    }
+
+    private void releaseLimitedSlot(Subscription s) {
+        if (s.subscriberLimit() == 0) {
+            return;
+        }
+        synchronized (limitedHolders) {
+            Set<String> holders = limitedHolders.get(s.subscribedFilter());
+            if (holders != null && holders.remove(s.clientId()) && holders.isEmpty()) {
+                limitedHolders.remove(s.subscribedFilter());
+            }
+        }
+    }
+
+    /**
+     * Sends the retained messages matching the subscriptions of {@code result}, with RETAIN set
+     * [MQTT-3.3.1-6, MQTT-3.3.1-8]. Called after the SUBACK is written.
+     */
+    public void sendRetained(Session session, SubscribeResult result) {
+        long now = clock.millis();
+        for (Subscription s : result.retainedFor()) {
+            for (Message m : retained.matching(s.filter())) {
+                if (m.expiresAtMillis() <= now) {
+                    retained.remove(m.topic()); // expired retained messages are dropped [MQTT-3.3.2-5]
+                    counters.gauge(Stat.RETAINED).set(retained.size());
+                    continue;
+                }
+                int[] ids = s.subscriptionId() > 0 ? new int[] {s.subscriptionId()} : new int[0];
+                session.offer(m, Math.min(m.qos(), s.qos()), true, ids);
             }
         }
     }
@@ -275,9 +530,14 @@ public final class Broker {
             counters.count(Metric.CLIENT_UNSUBSCRIBE);
             boolean removed;
             synchronized (stripe(session.clientId())) {
-                removed = session.removeSubscription(f) != null;
+                Subscription s = session.removeSubscription(f);
+                removed = s != null;
                 if (removed) {
-                    index.remove(session.clientId(), f);
+                    index.remove(session.clientId(), s.filter(), s.shareGroup());
+                    releaseLimitedSlot(s);
+                    if (s.isShared()) {
+                        redistributeShared(session, s.shareGroup() + '/' + s.filter(), false);
+                    }
                 }
             }
             if (removed) {
@@ -291,12 +551,76 @@ public final class Broker {
 
     private void refreshIndexGauges() {
         counters.gauge(Stat.SUBSCRIPTIONS).set(index.subscriptionCount());
+        counters.gauge(Stat.SUBSCRIPTIONS_SHARED).set(index.sharedCount());
         int filters = index.filterCount();
         counters.gauge(Stat.TOPICS).set(filters);
         counters.gauge(Stat.ROUTES).set(filters);
     }
 
     // ---- queries ----
+
+    /**
+     * Snapshots of the sessions matching {@code query}, at most {@code limit}. A query by client
+     * identifier is one lookup; otherwise sessions are scanned, each snapshot taken under its own lock.
+     */
+    public List<SessionView> querySessions(SessionQuery query, int limit) {
+        if (query.clientId() != null) {
+            Session s = sessions.get(query.clientId());
+            if (s == null || limit <= 0) {
+                return List.of();
+            }
+            SessionView v = s.view();
+            return query.matches(v) ? List.of(v) : List.of();
+        }
+        List<SessionView> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            SessionView v = s.view();
+            if (query.matches(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Subscriptions matching {@code query}, at most {@code limit}; by client id it reads one session. */
+    public List<SubscriptionView> querySubscriptions(SubscriptionQuery query, int limit) {
+        List<SubscriptionView> out = new ArrayList<>();
+        Iterable<Session> scope = query.clientId() == null ? sessions.values()
+                : session(query.clientId()).map(List::of).orElse(List.of());
+        for (Session session : scope) {
+            ConnectionInfo c = session.connectionInfo();
+            String addr = c == null ? null : c.remoteIp() + ":" + c.remotePort();
+            for (Subscription s : session.subscriptions()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                if (query.matches(s)) {
+                    out.add(new SubscriptionView(s.clientId(), addr, s.filter(), s.qos(), s.shareGroup()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Ends every offline session matching {@code query}; returns how many ended. */
+    public int removeOfflineSessions(SessionQuery query) {
+        int removed = 0;
+        for (Session s : sessions.values()) {
+            if (s.isConnected() || !query.matches(s.view())) {
+                continue;
+            }
+            synchronized (stripe(s.clientId())) {
+                if (!s.isConnected() && sessions.get(s.clientId()) == s) {
+                    terminate(s);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
 
     public Optional<Session> session(String clientId) {
         return Optional.ofNullable(sessions.get(clientId));
@@ -312,6 +636,11 @@ public final class Broker {
 
     public RetainedStore retained() {
         return retained;
+    }
+
+    /** MQTT 5 enhanced authentication methods registered by plugins. */
+    public AuthenticationMethods authenticationMethods() {
+        return authenticationMethods;
     }
 
     public BrokerCounters counters() {

@@ -31,16 +31,23 @@ public final class Session {
         final Message message;
         final int qos;
         final boolean retain;
+        final int[] subscriptionIds;
+        /** The share group ("group/filter") this message was given to this session for, or null. */
+        final String shareKey;
         int packetId;
         boolean pubrecReceived;
         long sentAtMillis;
 
-        Outbound(Message message, int qos, boolean retain) {
+        Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
             this.message = message;
             this.qos = qos;
             this.retain = retain;
+            this.subscriptionIds = subscriptionIds;
+            this.shareKey = shareKey;
         }
     }
+
+    private static final int[] NO_SUBSCRIPTION_IDS = new int[0];
 
     private final String clientId;
     private final long createdAtMillis;
@@ -49,7 +56,10 @@ public final class Session {
 
     private ListenerConfig limits;
     private boolean cleanSession;
+    /** The session ends with its connection when 0 [MQTT-3.1.2-6 for 3.x, MQTT-3.1.2-23 for 5]. */
     private long expiryIntervalSeconds;
+    /** The client's Receive Maximum (MQTT 5): outbound unacknowledged QoS 1/2 never exceed it [MQTT-3.3.4-9]. */
+    private int receiveMaximum = 65535;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
     private SessionConnection connection;
@@ -57,6 +67,7 @@ public final class Session {
     private boolean active;
     private ConnectionInfo connectionInfo;
     private Message will;
+    private long willDelaySeconds;
     private long disconnectedAtMillis;
     private DisconnectReason disconnectedReason;
 
@@ -80,8 +91,11 @@ public final class Session {
     // ---- connection lifecycle (called by Broker under its per-client lock) ----
 
     synchronized void attach(SessionConnection newConnection, ConnectionInfo info, ListenerConfig newLimits,
-                             Message newWill, long expirySeconds) {
+                             Message newWill, long newWillDelaySeconds, long expirySeconds,
+                             int clientReceiveMaximum) {
         this.connection = newConnection;
+        this.willDelaySeconds = newWillDelaySeconds;
+        this.receiveMaximum = clientReceiveMaximum;
         this.active = false;
         this.connectionInfo = info;
         this.limits = newLimits;
@@ -107,6 +121,11 @@ public final class Session {
         return true;
     }
 
+    /** MQTT 5 Will Delay Interval of the current connection's will. */
+    public synchronized long willDelaySeconds() {
+        return willDelaySeconds;
+    }
+
     /** Takes the will of the current connection, leaving none. */
     public synchronized Message takeWill() {
         Message w = will;
@@ -130,7 +149,7 @@ public final class Session {
             if (o.pubrecReceived) {
                 connection.sendPubrel(o.packetId);
             } else {
-                connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId);
+                connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds);
             }
         }
         drain();
@@ -143,14 +162,31 @@ public final class Session {
      * Sent at once when connected and the window has room, else queued (QoS 0 only while connected
      * and behind queued messages), else dropped and counted.
      */
-    public synchronized void offer(Message message, int qos, boolean retain) {
-        Outbound o = new Outbound(message, qos, retain);
+    public void offer(Message message, int qos, boolean retain) {
+        offer(message, qos, retain, NO_SUBSCRIPTION_IDS);
+    }
+
+    /**
+     * Offers a message together with the Subscription Identifiers of the matching subscriptions
+     * (MQTT 5), which the PUBLISH to this client carries [MQTT-3.3.4-3].
+     */
+    public void offer(Message message, int qos, boolean retain, int[] subscriptionIds) {
+        offer(message, qos, retain, subscriptionIds, null);
+    }
+
+    /**
+     * Offers a message this session received as a member of a share group ({@code shareKey},
+     * "group/filter"): if the session leaves the group or disconnects before acknowledging it, the
+     * broker hands it to another member ({@link #takeSharedMessages}).
+     */
+    public synchronized void offer(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
+        Outbound o = new Outbound(message, qos, retain, subscriptionIds, shareKey);
         if (active && queue.isEmpty()) {
             if (qos == 0) {
                 sendQos0(o);
                 return;
             }
-            if (inflight.size() < limits.maxInflight()) {
+            if (inflight.size() < window()) {
                 sendInflight(o);
                 return;
             }
@@ -167,21 +203,31 @@ public final class Session {
         queue.add(o);
     }
 
+    /** The outbound window: {@code max_inflight}, lowered to the client's Receive Maximum. */
+    private int window() {
+        return Math.min(limits.maxInflight(), receiveMaximum);
+    }
+
     private void sendQos0(Outbound o) {
-        if (connection.isWritable()) {
-            connection.sendPublish(o.message, 0, o.retain, false, 0);
+        // A client that does not read loses QoS 0 rather than the heap growing without bound
+        if (connection.isWritable()
+                && connection.sendPublish(o.message, 0, o.retain, false, 0, o.subscriptionIds)) {
             counters.count(Metric.MESSAGES_DELIVERED);
         } else {
-            // A client that does not read: QoS 0 is dropped rather than buffered without bound
             counters.count(Metric.MESSAGES_DROPPED);
         }
     }
 
     private void sendInflight(Outbound o) {
-        o.packetId = nextPacketId();
+        int packetId = nextPacketId();
+        if (!connection.sendPublish(o.message, o.qos, o.retain, false, packetId, o.subscriptionIds)) {
+            // Larger than the client's Maximum Packet Size: dropped for this client [MQTT-3.1.2-25]
+            counters.count(Metric.MESSAGES_DROPPED);
+            return;
+        }
+        o.packetId = packetId;
         o.sentAtMillis = clock.millis();
-        inflight.put(o.packetId, o);
-        connection.sendPublish(o.message, o.qos, o.retain, false, o.packetId);
+        inflight.put(packetId, o);
         counters.count(Metric.MESSAGES_DELIVERED);
     }
 
@@ -191,7 +237,9 @@ public final class Session {
         long expiryMillis = limits.messageExpiryInterval().toMillis();
         while (active && !queue.isEmpty()) {
             Outbound head = queue.peek();
-            if (expiryMillis > 0 && now - head.message.createdAtMillis() > expiryMillis) {
+            boolean expired = head.message.expiresAtMillis() <= now // Message Expiry Interval [MQTT-3.3.2-5]
+                    || expiryMillis > 0 && now - head.message.createdAtMillis() > expiryMillis;
+            if (expired) {
                 queue.poll();
                 counters.count(Metric.MESSAGES_DROPPED);
                 continue;
@@ -201,7 +249,7 @@ public final class Session {
                 sendQos0(head);
                 continue;
             }
-            if (inflight.size() >= limits.maxInflight()) {
+            if (inflight.size() >= window()) {
                 return;
             }
             queue.poll();
@@ -269,13 +317,66 @@ public final class Session {
                 if (o.pubrecReceived) {
                     connection.sendPubrel(o.packetId);
                 } else {
-                    connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId);
+                    connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds);
                 }
             }
         }
     }
 
+    /** A message received through a share group and not yet acknowledged, with its group. */
+    public record SharedMessage(Message message, String shareKey) {
+    }
+
+    /**
+     * Removes and returns the unacknowledged messages this session holds for share groups (all, or
+     * only {@code onlyShareKey}'s), in order: queued ones, and inflight ones whose exchange has not
+     * progressed past PUBLISH (a QoS 2 message already PUBREC'd belongs to this session). The broker
+     * gives them to other members of their groups.
+     */
+    synchronized List<SharedMessage> takeSharedMessages(String onlyShareKey) {
+        List<SharedMessage> out = new ArrayList<>();
+        inflight.values().removeIf(o -> {
+            boolean take = o.shareKey != null && !o.pubrecReceived
+                    && (onlyShareKey == null || onlyShareKey.equals(o.shareKey));
+            if (take) {
+                out.add(new SharedMessage(o.message.withQos(o.qos), o.shareKey));
+            }
+            return take;
+        });
+        queue.removeIf(o -> {
+            boolean take = o.shareKey != null && (onlyShareKey == null || onlyShareKey.equals(o.shareKey));
+            if (take) {
+                out.add(new SharedMessage(o.message.withQos(o.qos), o.shareKey));
+            }
+            return take;
+        });
+        if (!out.isEmpty()) {
+            drain();
+        }
+        return out;
+    }
+
+    /** PUBREC with a failure reason code (MQTT 5): the exchange ends without PUBREL. */
+    public synchronized boolean onPubrecFailure(int packetId) {
+        Outbound o = inflight.get(packetId);
+        if (o == null || o.qos != 2) {
+            return false;
+        }
+        inflight.remove(packetId);
+        drain();
+        return true;
+    }
+
     // ---- inbound QoS 2 ----
+
+    public synchronized boolean isAwaitingRelease(int packetId) {
+        return awaitingRelease.contains(packetId);
+    }
+
+    public synchronized int awaitingReleaseCount() {
+        return awaitingRelease.size();
+    }
+
 
     /**
      * An inbound QoS 2 PUBLISH: true when it is new and must be routed, false when it is a re-send
@@ -292,8 +393,13 @@ public final class Session {
 
     // ---- subscriptions (maintained by Broker together with the index) ----
 
+    /** Keyed by the filter as subscribed, so "a" and "$share/g/a" are distinct subscriptions. */
     synchronized Subscription putSubscription(Subscription s) {
-        return subscriptions.put(s.filter(), s);
+        return subscriptions.put(s.subscribedFilter(), s);
+    }
+
+    public synchronized boolean hasSubscription(String subscribedFilter) {
+        return subscriptions.containsKey(subscribedFilter);
     }
 
     synchronized Subscription removeSubscription(String filter) {
@@ -324,6 +430,31 @@ public final class Session {
 
     // ---- views ----
 
+    /** A consistent snapshot for queries and the API. */
+    public synchronized SessionView view() {
+        ConnectionInfo c = connectionInfo;
+        return new SessionView(clientId,
+                c == null ? null : c.username(),
+                c == null ? 0 : c.protocolVersion(),
+                c == null ? null : c.remoteIp(),
+                c == null ? 0 : c.remotePort(),
+                connection != null,
+                c == null ? 0 : c.connectedAtMillis(),
+                connection == null ? disconnectedAtMillis : 0,
+                connection == null ? disconnectedReason : null,
+                c == null ? 0 : c.keepalive(),
+                cleanSession,
+                c != null && c.sessionPresent(),
+                expiryIntervalSeconds,
+                createdAtMillis,
+                subscriptions.size(),
+                limits.maxSubscriptions(),
+                inflight.size(),
+                window(),
+                queue.size(),
+                limits.maxMqueueLen());
+    }
+
     public synchronized boolean isConnected() {
         return connection != null;
     }
@@ -338,6 +469,16 @@ public final class Session {
 
     public synchronized long expiryIntervalSeconds() {
         return expiryIntervalSeconds;
+    }
+
+    /** MQTT 5 DISCONNECT may change the Session Expiry Interval [MQTT-3.14.2-2]. */
+    public synchronized void setExpiryIntervalSeconds(long seconds) {
+        expiryIntervalSeconds = seconds;
+    }
+
+    /** Whether the session ends when its connection does. */
+    synchronized boolean endsWithConnection() {
+        return expiryIntervalSeconds == 0;
     }
 
     public long createdAtMillis() {
@@ -370,6 +511,8 @@ public final class Session {
 
     /** Whether an offline persistent session has outlived its expiry interval at {@code nowMillis}. */
     synchronized boolean isExpired(long nowMillis) {
-        return connection == null && nowMillis - disconnectedAtMillis >= expiryIntervalSeconds * 1000L;
+        // 0xFFFFFFFF (MQTT 5) means the session never expires [MQTT-3.1.2-22 semantics]
+        return connection == null && expiryIntervalSeconds != 0xFFFFFFFFL
+                && nowMillis - disconnectedAtMillis >= expiryIntervalSeconds * 1000L;
     }
 }

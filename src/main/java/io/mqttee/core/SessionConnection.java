@@ -10,11 +10,13 @@ public interface SessionConnection {
     /**
      * Queues a PUBLISH to the client.
      *
-     * @param packetId 0 for QoS 0
-     * @param retain   the RETAIN flag as delivered (set only for retained messages sent on subscribe)
-     * @param dup      whether this is a re-delivery
+     * @param packetId        0 for QoS 0
+     * @param retain          the RETAIN flag as delivered
+     * @param dup             whether this is a re-delivery
+     * @param subscriptionIds MQTT 5 Subscription Identifiers of the matching subscriptions, possibly empty
+     * @return false when the packet would exceed the client's Maximum Packet Size and was not sent
      */
-    void sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId);
+    boolean sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId, int[] subscriptionIds);
 
     /** Queues a PUBREL for an outbound QoS 2 message whose PUBREC arrived earlier. */
     void sendPubrel(int packetId);

@@ -19,10 +19,46 @@ public final class SubscriptionIndex {
 
     private static final class Node {
         final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>();
+        /** Ordinary subscriptions by client identifier. */
         final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+        /** Shared subscriptions: share group name, then client identifier. */
+        final ConcurrentHashMap<String, ConcurrentHashMap<String, Subscription>> shared = new ConcurrentHashMap<>();
+
+        boolean hasSubscriptions() {
+            return !subscriptions.isEmpty() || !shared.isEmpty();
+        }
 
         boolean isEmpty() {
-            return children.isEmpty() && subscriptions.isEmpty();
+            return children.isEmpty() && !hasSubscriptions();
+        }
+
+        void visit(Consumer<Subscription> visitor) {
+            subscriptions.values().forEach(visitor);
+            if (!shared.isEmpty()) {
+                shared.values().forEach(members -> members.values().forEach(visitor));
+            }
+        }
+
+        Subscription put(Subscription s) {
+            if (s.isShared()) {
+                return shared.computeIfAbsent(s.shareGroup(), g -> new ConcurrentHashMap<>()).put(s.clientId(), s);
+            }
+            return subscriptions.put(s.clientId(), s);
+        }
+
+        Subscription remove(String clientId, String shareGroup) {
+            if (shareGroup == null) {
+                return subscriptions.remove(clientId);
+            }
+            ConcurrentHashMap<String, Subscription> members = shared.get(shareGroup);
+            if (members == null) {
+                return null;
+            }
+            Subscription removed = members.remove(clientId);
+            if (members.isEmpty()) {
+                shared.remove(shareGroup);
+            }
+            return removed;
         }
     }
 
@@ -30,6 +66,7 @@ public final class SubscriptionIndex {
     private final Object writeLock = new Object();
     private int filterCount;
     private int subscriptionCount;
+    private int sharedCount;
 
     /**
      * Adds or replaces the subscription of {@code subscription.clientId()} to its filter.
@@ -42,10 +79,13 @@ public final class SubscriptionIndex {
             for (String level : Topics.levels(subscription.filter())) {
                 node = node.children.computeIfAbsent(level, l -> new Node());
             }
-            boolean firstOfFilter = node.subscriptions.isEmpty();
-            Subscription previous = node.subscriptions.put(subscription.clientId(), subscription);
+            boolean firstOfFilter = !node.hasSubscriptions();
+            Subscription previous = node.put(subscription);
             if (previous == null) {
                 subscriptionCount++;
+                if (subscription.isShared()) {
+                    sharedCount++;
+                }
                 if (firstOfFilter) {
                     filterCount++;
                 }
@@ -54,8 +94,13 @@ public final class SubscriptionIndex {
         }
     }
 
-    /** Removes a client's subscription to a filter; prunes nodes left empty. */
+    /** Removes a client's ordinary subscription to a filter; prunes nodes left empty. */
     public boolean remove(String clientId, String filter) {
+        return remove(clientId, filter, null);
+    }
+
+    /** Removes a client's subscription to a filter, shared in {@code shareGroup} when not null. */
+    public boolean remove(String clientId, String filter, String shareGroup) {
         synchronized (writeLock) {
             String[] levels = Topics.levels(filter);
             Node[] path = new Node[levels.length + 1];
@@ -67,11 +112,14 @@ public final class SubscriptionIndex {
                 }
             }
             Node leaf = path[levels.length];
-            if (leaf.subscriptions.remove(clientId) == null) {
+            if (leaf.remove(clientId, shareGroup) == null) {
                 return false;
             }
             subscriptionCount--;
-            if (leaf.subscriptions.isEmpty()) {
+            if (shareGroup != null) {
+                sharedCount--;
+            }
+            if (!leaf.hasSubscriptions()) {
                 filterCount--;
             }
             for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
@@ -82,16 +130,20 @@ public final class SubscriptionIndex {
     }
 
     /**
-     * The sessions whose filters match {@code topic}, each once with the subscription granting the
-     * highest QoS: a client with overlapping subscriptions receives a message once [MQTT-3.3.5-1].
+     * The sessions whose ordinary (not shared) filters match {@code topic}, each once with the
+     * subscription granting the highest QoS.
      */
     public Map<String, Subscription> match(String topic) {
         Map<String, Subscription> out = new HashMap<>();
-        forEachMatch(topic, s -> out.merge(s.clientId(), s, (a, b) -> b.qos() > a.qos() ? b : a));
+        forEachMatch(topic, s -> {
+            if (!s.isShared()) {
+                out.merge(s.clientId(), s, (a, b) -> b.qos() > a.qos() ? b : a);
+            }
+        });
         return out;
     }
 
-    /** Every subscription whose filter matches {@code topic}, overlapping ones included. */
+    /** Every subscription whose filter matches {@code topic}, overlapping and shared ones included. */
     public void forEachMatch(String topic, Consumer<Subscription> visitor) {
         String[] levels = Topics.levels(topic);
         boolean dollar = topic.startsWith("$");
@@ -105,11 +157,11 @@ public final class SubscriptionIndex {
             Node multi = node.children.get(Topics.MULTI_LEVEL);
             if (multi != null) {
                 // "a/#" matches "a" and everything below it [MQTT-4.7.1-2]
-                multi.subscriptions.values().forEach(visitor);
+                multi.visit(visitor);
             }
         }
         if (depth == levels.length) {
-            node.subscriptions.values().forEach(visitor);
+            node.visit(visitor);
             return;
         }
         if (wildcardsAllowed) {
@@ -122,6 +174,19 @@ public final class SubscriptionIndex {
         if (literal != null) {
             walk(literal, levels, depth + 1, dollarTopic, visitor);
         }
+    }
+
+    /** The members of share group {@code group} on exactly {@code filter}. */
+    public List<Subscription> shareMembers(String group, String filter) {
+        Node node = root;
+        for (String level : Topics.levels(filter)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return List.of();
+            }
+        }
+        ConcurrentHashMap<String, Subscription> members = node.shared.get(group);
+        return members == null ? List.of() : new ArrayList<>(members.values());
     }
 
     /** The distinct filters that have at least one subscription (the routes of this node). */
@@ -143,7 +208,7 @@ public final class SubscriptionIndex {
     }
 
     private static void collectFilters(Node node, String prefix, List<String> out) {
-        if (prefix != null && !node.subscriptions.isEmpty()) {
+        if (prefix != null && node.hasSubscriptions()) {
             out.add(prefix);
         }
         node.children.forEach((level, child) ->
@@ -157,7 +222,14 @@ public final class SubscriptionIndex {
         }
     }
 
-    /** Number of (client, filter) subscriptions. */
+    /** Number of shared subscriptions (one per member of each share group and filter). */
+    public int sharedCount() {
+        synchronized (writeLock) {
+            return sharedCount;
+        }
+    }
+
+    /** Number of (client, filter) subscriptions, shared ones included. */
     public int subscriptionCount() {
         synchronized (writeLock) {
             return subscriptionCount;

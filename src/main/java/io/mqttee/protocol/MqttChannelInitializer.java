@@ -12,12 +12,14 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 /**
  * Builds the pipeline of every accepted MQTT connection, in one place, with named handlers:
  * <pre>
- *   connection-limit → mqtt-decoder → mqtt-encoder → [keepalive, added after CONNECT] → mqtt-connection
+ *   connection-limit → packet-inspector → mqtt-decoder → mqtt-encoder → [keepalive, added after CONNECT]
+ *   → mqtt-connection
  * </pre>
  */
 final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String CONNECTION_LIMIT = "connection-limit";
+    static final String INSPECTOR = "packet-inspector";
     static final String DECODER = "mqtt-decoder";
     static final String ENCODER = "mqtt-encoder";
     static final String KEEPALIVE = "keepalive";
@@ -40,6 +42,12 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
         allChannels.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(CONNECTION_LIMIT, connectionLimit);
+        addMqttHandlers(p, broker, listener);
+    }
+
+    /** The MQTT part of the pipeline, also used by the protocol tests on an EmbeddedChannel. */
+    static void addMqttHandlers(ChannelPipeline p, Broker broker, ListenerConfig listener) {
+        p.addLast(INSPECTOR, new MqttPacketInspector(listener.maxPacketSize()));
         // The decoder rejects a packet whose remaining length exceeds the limit before reading its
         // payload, so an oversize packet is never buffered.
         p.addLast(DECODER, new MqttDecoder(listener.maxPacketSize(), listener.maxClientIdLen()));

@@ -1,14 +1,17 @@
 package io.mqttee.protocol;
 
 import io.mqttee.config.ListenerConfig;
+import io.mqttee.core.AuthenticationMethod;
 import io.mqttee.core.Broker;
 import io.mqttee.core.ConnectOutcome;
 import io.mqttee.core.ConnectRequest;
 import io.mqttee.core.DisconnectReason;
 import io.mqttee.core.Message;
+import io.mqttee.core.MessageProperties;
 import io.mqttee.core.Metric;
 import io.mqttee.core.Session;
 import io.mqttee.core.SessionConnection;
+import io.mqttee.core.SubscribeResult;
 import io.mqttee.core.SubscriptionRequest;
 import io.mqttee.core.Topics;
 import io.netty.buffer.ByteBufUtil;
@@ -30,8 +33,15 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -45,8 +55,16 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,21 +72,55 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One MQTT 3.1 / 3.1.1 connection: validates what the codec does not, translates packets into core
- * calls, and implements {@link SessionConnection} so the core can write to it.
+ * One MQTT connection (3.1, 3.1.1 or 5): validates what the codec does not, translates packets into
+ * core calls, and implements {@link SessionConnection} so the core can write to it.
  *
- * <p>Threading: Netty calls this handler on the channel's I/O thread only. The core may call the
- * {@link SessionConnection} methods from any thread; {@code channel.write} hands those writes to the
- * I/O thread in call order, and one flush per burst is scheduled behind them.
+ * <p>Threading: Netty calls this handler on the channel's I/O thread only. The core calls the
+ * {@link SessionConnection} methods from any thread, always under the session's lock: they append
+ * to {@link #outbound}, and one drain task on the I/O thread writes what is there, in that order,
+ * and flushes once. Writing directly would let a write from the I/O thread itself (a PUBACK that
+ * frees the window) overtake writes other threads had queued before it. The outbound topic-alias
+ * table is only touched from those calls, so the session lock orders it too.
  */
 final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements SessionConnection {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class.getName());
     static final String ASSIGNED_ID_PREFIX = "mqttee-";
+    /** Largest packet MQTT can express: 268,435,455 bytes of remaining length plus the fixed header. */
+    static final long UNLIMITED_PACKET_SIZE = 268_435_460L;
+    /** Session Expiry Interval meaning "never expires" [MQTT-3.1.2-?, 5.0 section 3.1.2.11.2]. */
+    static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+
+    // MQTT 5 reason codes the server sends
+    static final byte RC_SUCCESS = 0x00;
+    static final byte RC_NO_SUBSCRIPTION_EXISTED = 0x11;
+    static final byte RC_CONTINUE_AUTHENTICATION = 0x18;
+    static final byte RC_REAUTHENTICATE = 0x19;
+    static final byte RC_NOT_AUTHORIZED = (byte) 0x87;
+    static final byte RC_DISCONNECT_WITH_WILL = 0x04;
+    static final byte RC_UNSPECIFIED_ERROR = (byte) 0x80;
+    static final byte RC_MALFORMED_PACKET = (byte) 0x81;
+    static final byte RC_PROTOCOL_ERROR = (byte) 0x82;
+    static final byte RC_SERVER_SHUTTING_DOWN = (byte) 0x8B;
+    static final byte RC_KEEPALIVE_TIMEOUT = (byte) 0x8D;
+    static final byte RC_SESSION_TAKEN_OVER = (byte) 0x8E;
+    static final byte RC_TOPIC_FILTER_INVALID = (byte) 0x8F;
+    static final byte RC_TOPIC_NAME_INVALID = (byte) 0x90;
+    static final byte RC_PACKET_ID_NOT_FOUND = (byte) 0x92;
+    static final byte RC_RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
+    static final byte RC_TOPIC_ALIAS_INVALID = (byte) 0x94;
+    static final byte RC_PACKET_TOO_LARGE = (byte) 0x95;
+    static final byte RC_ADMINISTRATIVE_ACTION = (byte) 0x98;
+    static final byte RC_QUOTA_EXCEEDED = (byte) 0x97;
+    static final byte RC_PAYLOAD_FORMAT_INVALID = (byte) 0x99;
+    static final byte RC_QOS_NOT_SUPPORTED = (byte) 0x9B;
+    static final byte RC_SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
 
     private final Broker broker;
     private final ListenerConfig listener;
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** PUBLISH/PUBREL from the core, in session order, waiting for the I/O thread. */
+    private final Queue<MqttMessage> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private Channel channel;
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
@@ -77,9 +129,33 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** Set when the server decides to close, so the session learns why. */
     private volatile DisconnectReason closeReason;
 
+    // MQTT 5 connection state
+    private long clientMaximumPacketSize = UNLIMITED_PACKET_SIZE;
+    private int clientTopicAliasMaximum;
+    private boolean requestProblemInformation = true;
+    private boolean connectSessionExpiryWasZero;
+    private final Map<Integer, String> inboundAliases = new HashMap<>();
+    /** A CONNECT accepted so far but waiting for its enhanced authentication to finish. */
+    private PendingConnect pendingConnect;
+    /** The Authentication Method of this connection, or null when none was negotiated. */
+    private String authMethod;
+    /** The exchange in progress (at CONNECT or re-authentication), or null. */
+    private AuthenticationMethod.Exchange authExchange;
+
+    /** Everything onConnect decided, kept while an AUTH exchange runs. */
+    private record PendingConnect(ConnectRequest request, boolean assignedId, Integer serverKeepAlive,
+                                  String responseInformation) {
+    }
+    /** Guarded by the session's lock (see class comment). */
+    private final Map<String, Integer> outboundAliases = new HashMap<>();
+
     MqttConnectionHandler(Broker broker, ListenerConfig listener) {
         this.broker = broker;
         this.listener = listener;
+    }
+
+    private boolean isV5() {
+        return protocolVersion == 5;
     }
 
     // ---- channel lifecycle ----
@@ -88,10 +164,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         long timeoutMillis = listener.handshakeTimeout().toMillis();
-        // A connection that does not send CONNECT in time is closed [MQTT-3.1.0-1, handshake_timeout]
+        // A connection that does not send CONNECT in time is closed (handshake_timeout)
         handshakeTimeout = ctx.executor().schedule(() -> {
             if (session == null) {
-                closeForProtocolError("no CONNECT within " + timeoutMillis + " ms");
+                LOG.fine(() -> "closing " + channel + ": no CONNECT within " + timeoutMillis + " ms");
+                channel.close();
             }
         }, timeoutMillis, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
@@ -119,9 +196,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            // No packet within 1.5 x keepalive: close as a network failure, publishing the will [MQTT-3.1.2-24]
-            closeReason = DisconnectReason.KEEPALIVE_TIMEOUT;
-            ctx.close();
+            // No packet within 1.5 x keepalive: a network failure, so the will is published [MQTT-3.1.2-24]
+            disconnect(DisconnectReason.KEEPALIVE_TIMEOUT, RC_KEEPALIVE_TIMEOUT, "keepalive timeout");
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -147,31 +223,41 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         try {
+            ProtocolViolation violation = channel.attr(ProtocolViolation.KEY).getAndSet(null);
             if (m.decoderResult().isFailure()) {
                 onDecoderFailure(m.decoderResult().cause());
                 return;
             }
+            if (violation != null) {
+                onViolation(m, violation);
+                return;
+            }
+            if (closeReason != null) {
+                return; // closing: read nothing more
+            }
             MqttMessageType type = m.fixedHeader().messageType();
-            if (session == null && type != MqttMessageType.CONNECT) {
-                closeForProtocolError("first packet must be CONNECT, got " + type); // [MQTT-3.1.0-1]
+            boolean authenticating = pendingConnect != null && type == MqttMessageType.AUTH;
+            if (session == null && type != MqttMessageType.CONNECT && !authenticating) {
+                protocolError("first packet must be CONNECT, got " + type); // [MQTT-3.1.0-1, MQTT-4.12.0-4]
                 return;
             }
             if (!hasValidFixedHeaderFlags(m.fixedHeader())) {
-                closeForProtocolError("reserved fixed header flags set on " + type); // [MQTT-2.2.2-2]
+                malformed("reserved fixed header flags set on " + type); // [MQTT-2.2.2-2]
                 return;
             }
             switch (type) {
                 case CONNECT -> onConnect((MqttConnectMessage) m);
                 case PUBLISH -> onPublish((MqttPublishMessage) m);
                 case PUBACK -> session.onPuback(messageId(m));
-                case PUBREC -> onPubrec(messageId(m));
+                case PUBREC -> onPubrec(m);
                 case PUBREL -> onPubrel(messageId(m));
                 case PUBCOMP -> session.onPubcomp(messageId(m));
                 case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) m);
                 case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) m);
                 case PINGREQ -> channel.write(new MqttMessage(fixed(MqttMessageType.PINGRESP, MqttQoS.AT_MOST_ONCE, 0)));
-                case DISCONNECT -> onDisconnect();
-                default -> closeForProtocolError("client may not send " + type); // CONNACK, SUBACK, ...
+                case DISCONNECT -> onDisconnect(m);
+                case AUTH -> onAuth(m);
+                default -> protocolError("client may not send " + type);
             }
         } finally {
             ReferenceCountUtil.release(m);
@@ -179,16 +265,40 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void onDecoderFailure(Throwable cause) {
-        if (session == null && cause instanceof MqttUnacceptableProtocolVersionException) {
-            // Unsupported protocol level: CONNACK 0x01, then close [MQTT-3.1.2-2]
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
-        } else if (session == null && cause instanceof MqttIdentifierRejectedException) {
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED); // [MQTT-3.1.3-9]
+        if (session == null) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                // Unsupported protocol level: CONNACK 0x01 (3.x wording), then close [MQTT-3.1.2-2]
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+            } else if (cause instanceof MqttIdentifierRejectedException) {
+                refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED); // [MQTT-3.1.3-9]
+            } else {
+                LOG.fine(() -> "closing " + channel + ": malformed packet before CONNECT: " + cause.getMessage());
+                channel.close();
+            }
         } else if (cause instanceof TooLongFrameException) {
-            closeForProtocolError("packet larger than max_packet_size " + listener.maxPacketSize());
+            disconnect(DisconnectReason.PROTOCOL_ERROR, RC_PACKET_TOO_LARGE,
+                    "packet larger than Maximum Packet Size " + listener.maxPacketSize()); // [MQTT-3.2.2-15]
         } else {
-            closeForProtocolError("malformed packet: " + cause.getMessage());
+            malformed(String.valueOf(cause.getMessage()));
         }
+    }
+
+    /** A rule the inspector found broken in this packet's raw bytes. */
+    private void onViolation(MqttMessage m, ProtocolViolation v) {
+        if (session == null && m instanceof MqttConnectMessage connect) {
+            protocolVersion = connect.variableHeader().version();
+            if (isV5()) {
+                LOG.fine(() -> "refusing CONNECT on " + channel + ": " + v.message());
+                refuseConnect(v.reasonCode() == ProtocolViolation.MALFORMED_PACKET
+                        ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
+            } else {
+                refuseMalformed(v.message());
+            }
+            return;
+        }
+        disconnect(DisconnectReason.PROTOCOL_ERROR, v.reasonCode(), v.message());
     }
 
     /** Fixed header flags other than PUBLISH's are reserved: 0010 for PUBREL/SUBSCRIBE/UNSUBSCRIBE, else 0000. */
@@ -208,7 +318,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private void onConnect(MqttConnectMessage m) {
         if (session != null) {
-            closeForProtocolError("second CONNECT"); // [MQTT-3.1.0-2]
+            protocolError("second CONNECT"); // [MQTT-3.1.0-2]
             return;
         }
         handshakeTimeout.cancel(false);
@@ -216,65 +326,164 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         MqttConnectVariableHeader vh = m.variableHeader();
         MqttConnectPayload payload = m.payload();
         protocolVersion = vh.version();
-        if (protocolVersion != 3 && protocolVersion != 4) {
-            // MQTT 5 is not served yet: CONNACK 0x84 Unsupported Protocol Version
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
+        if (protocolVersion != 3 && protocolVersion != 4 && protocolVersion != 5) {
+            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION); // [MQTT-3.1.2-2]
+            return;
+        }
+        if (vh.isWillFlag() && vh.willQos() > 2) {
+            refuseMalformed("will QoS 3"); // [MQTT-3.1.2-14]
             return;
         }
         if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
-            closeForProtocolError("will QoS/retain set without will flag"); // [MQTT-3.1.2-13, MQTT-3.1.2-15]
+            refuseMalformed("will QoS/retain set without will flag"); // [MQTT-3.1.2-11, MQTT-3.1.2-13, MQTT-3.1.2-15]
             return;
         }
         if (protocolVersion == 4 && !vh.hasUserName() && vh.hasPassword()) {
-            closeForProtocolError("password flag without user name flag"); // [MQTT-3.1.2-22]
+            refuseMalformed("password flag without user name flag"); // [MQTT-3.1.2-22]
             return;
+        }
+        MqttProperties props = vh.properties();
+        long sessionExpiry = 0;
+        int receiveMaximum = 65535;
+        long willDelay = 0;
+        if (isV5()) {
+            Integer rm = MessagePropertiesCodec.intValue(props, MqttProperties.RECEIVE_MAXIMUM);
+            Integer mps = MessagePropertiesCodec.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE);
+            Integer rpi = MessagePropertiesCodec.intValue(props, MqttProperties.REQUEST_PROBLEM_INFORMATION);
+            Integer rri = MessagePropertiesCodec.intValue(props, MqttProperties.REQUEST_RESPONSE_INFORMATION);
+            if (rm != null && rm == 0 || mps != null && mps == 0
+                    || rpi != null && rpi > 1 || rri != null && rri > 1) {
+                refuseProtocolError("property value out of range in CONNECT"); // [MQTT-3.1.2-? 3.1.2.11]
+                return;
+            }
+            authMethod = MessagePropertiesCodec.stringValue(props, MqttProperties.AUTHENTICATION_METHOD);
+            if (authMethod != null && broker.authenticationMethods().get(authMethod).isEmpty()) {
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD); // [MQTT-4.12.0-1]
+                return;
+            }
+            Integer se = MessagePropertiesCodec.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
+            sessionExpiry = se == null ? 0 : Integer.toUnsignedLong(se);
+            connectSessionExpiryWasZero = sessionExpiry == 0;
+            receiveMaximum = rm == null ? 65535 : rm;
+            clientMaximumPacketSize = mps == null ? UNLIMITED_PACKET_SIZE : Integer.toUnsignedLong(mps);
+            Integer tam = MessagePropertiesCodec.intValue(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+            clientTopicAliasMaximum = tam == null ? 0 : tam;
+            requestProblemInformation = rpi == null || rpi == 1;
         }
         String clientId = payload.clientIdentifier();
         boolean clean = vh.isCleanSession();
+        boolean assignedId = false;
         if (clientId == null || clientId.isEmpty()) {
-            if (!clean) {
-                // Zero-length identifier needs Clean Session [MQTT-3.1.3-8]
+            if (!clean && !isV5()) {
+                // Zero-length identifier needs Clean Session in 3.1.1 [MQTT-3.1.3-8]
                 refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
                 return;
             }
             clientId = ASSIGNED_ID_PREFIX + UUID.randomUUID(); // [MQTT-3.1.3-6]
+            assignedId = true;
         }
         if (clientId.length() > listener.maxClientIdLen() || clientId.indexOf('\u0000') >= 0) {
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
         int keepalive = vh.keepAliveTimeSeconds();
-        boolean keepaliveRefused = keepalive == 0
+        Integer serverKeepAlive = null;
+        boolean keepaliveOutOfRange = keepalive == 0
                 ? !listener.allowZeroKeepalive()
                 : keepalive > listener.maxKeepalive() || keepalive < listener.minKeepalive();
-        if (keepaliveRefused) {
-            // 3.x has no way to tell the client another keepalive; refuse like Mosquitto does
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
-            return;
+        if (keepaliveOutOfRange) {
+            if (!isV5()) {
+                // 3.x cannot be told another keepalive; refuse like Mosquitto does
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+                return;
+            }
+            // MQTT 5: the server imposes its own value with Server Keep Alive [MQTT-3.2.2-21]
+            keepalive = keepalive < listener.minKeepalive() && keepalive != 0 ? listener.minKeepalive()
+                    : listener.maxKeepalive();
+            serverKeepAlive = keepalive;
         }
         Message will = null;
         if (vh.isWillFlag()) {
             if (!Topics.isValidTopicName(payload.willTopic(), listener.maxTopicLevels())) {
-                closeForProtocolError("invalid will topic"); // [MQTT-3.1.3-10]
+                if (isV5()) {
+                    refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID);
+                } else {
+                    refuseMalformed("invalid will topic"); // [MQTT-3.1.3-10]
+                }
                 return;
             }
+            MessageProperties willProps = isV5()
+                    ? MessagePropertiesCodec.read(payload.willProperties(), MqttProperties.PUBLICATION_EXPIRY_INTERVAL)
+                    : MessageProperties.NONE;
+            byte[] willPayload = payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes();
+            if (Integer.valueOf(1).equals(willProps.payloadFormatIndicator()) && !isUtf8(willPayload)) {
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_PAYLOAD_FORMAT_INVALID); // [MQTT-3.1.3-?]
+                return;
+            }
+            if (isV5() && vh.willQos() > listener.maxQosAllowed()) {
+                refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED); // [MQTT-3.2.2-12]
+                return;
+            }
+            if (isV5()) {
+                Integer wd = MessagePropertiesCodec.intValue(payload.willProperties(), MqttProperties.WILL_DELAY_INTERVAL);
+                willDelay = wd == null ? 0 : Integer.toUnsignedLong(wd);
+            }
             int willQos = Math.min(vh.willQos(), listener.maxQosAllowed());
-            will = new Message(payload.willTopic(), payload.willMessageInBytes(), willQos, vh.isWillRetain(),
-                    clientId, broker.clock().millis());
+            will = new Message(payload.willTopic(), willPayload, willQos, vh.isWillRetain(), clientId,
+                    broker.clock().millis(), willProps);
         }
         String username = vh.hasUserName() ? payload.userName() : null;
         broker.counters().count(Metric.CLIENT_AUTHENTICATE);
-        if (!listener.allowAnonymous()) {
+        if (!listener.allowAnonymous() && authMethod == null) {
             // No authentication backend is configured, so nobody can prove who they are
-            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
             return;
         }
-        broker.counters().count(Metric.CLIENT_AUTH_ANONYMOUS);
+        if (authMethod == null) {
+            broker.counters().count(Metric.CLIENT_AUTH_ANONYMOUS);
+        }
+        if (!isV5()) {
+            sessionExpiry = clean ? 0 : listener.sessionExpiryInterval().toSeconds();
+        }
 
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
         ConnectRequest request = new ConnectRequest(clientId, clean, protocolVersion, keepalive, username, will,
-                listener, remote.getAddress().getHostAddress(), remote.getPort());
+                listener, remote.getAddress().getHostAddress(), remote.getPort(), sessionExpiry, receiveMaximum,
+                willDelay);
+        String responseInformation = Integer.valueOf(1).equals(MessagePropertiesCodec.intValue(props,
+                MqttProperties.REQUEST_RESPONSE_INFORMATION)) ? "mqttee/response/" + clientId : null;
+        PendingConnect pending = new PendingConnect(request, assignedId, serverKeepAlive, responseInformation);
+        if (authMethod != null) {
+            // Enhanced authentication decides before the session is touched [MQTT-4.12.0-2 .. MQTT-4.12.0-5]
+            pendingConnect = pending;
+            // The exchange must finish within handshake_timeout too
+            long timeoutMillis = listener.handshakeTimeout().toMillis();
+            handshakeTimeout = channel.eventLoop().schedule(() -> {
+                if (session == null) {
+                    channel.close();
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            authExchange = broker.authenticationMethods().get(authMethod).orElseThrow().start(clientId, username);
+            byte[] data = MessagePropertiesCodec.binaryValue(props, MqttProperties.AUTHENTICATION_DATA);
+            continueAuthentication(data);
+            return;
+        }
+        completeConnect(pending, null);
+    }
+
+    /** Attaches the session and sends the CONNACK; {@code authData} for a finished enhanced authentication. */
+    private void completeConnect(PendingConnect pending, byte[] authData) {
+        pendingConnect = null;
+        ConnectRequest request = pending.request();
+        int keepalive = request.keepalive();
         ConnectOutcome outcome = broker.connect(request, this);
+        if (outcome.isRefused()) {
+            refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+            return;
+        }
         session = outcome.session();
 
         if (keepalive > 0) {
@@ -282,11 +491,21 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             channel.pipeline().addBefore(MqttChannelInitializer.CONNECTION, MqttChannelInitializer.KEEPALIVE,
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
-        MqttConnAckMessage connack = MqttMessageBuilders.connAck()
+        MqttMessageBuilders.ConnAckBuilder connack = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-                .sessionPresent(outcome.sessionPresent()) // [MQTT-3.2.2-1..3]
-                .build();
-        channel.write(connack);
+                .sessionPresent(outcome.sessionPresent()); // [MQTT-3.2.2-1..3]
+        if (isV5()) {
+            MqttProperties p = connAckProperties(pending.assignedId() ? request.clientId() : null,
+                    pending.serverKeepAlive(), pending.responseInformation());
+            if (authMethod != null) {
+                p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authMethod));
+                if (authData != null && authData.length > 0) {
+                    p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, authData));
+                }
+            }
+            connack.properties(p);
+        }
+        channel.write(connack.build());
         broker.counters().count(Metric.CLIENT_CONNACK);
         session.activate();
         channel.flush();
@@ -299,11 +518,116 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    // ---- enhanced authentication (MQTT 5 section 4.12) ----
+
+    /** Feeds the client's Authentication Data to the exchange and acts on its decision. */
+    private void continueAuthentication(byte[] clientData) {
+        AuthenticationMethod.Step step = authExchange.step(clientData == null ? new byte[0] : clientData);
+        switch (step.outcome()) {
+            case CONTINUE -> channel.writeAndFlush(auth(RC_CONTINUE_AUTHENTICATION, step.serverData()));
+            case SUCCESS -> {
+                authExchange = null;
+                if (pendingConnect != null) {
+                    completeConnect(pendingConnect, step.serverData());
+                } else {
+                    channel.writeAndFlush(auth(RC_SUCCESS, step.serverData())); // re-authenticated [MQTT-4.12.1-1]
+                }
+            }
+            default -> {
+                authExchange = null;
+                if (pendingConnect != null) {
+                    pendingConnect = null;
+                    refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5);
+                } else {
+                    disconnect(DisconnectReason.PROTOCOL_ERROR, RC_NOT_AUTHORIZED, "re-authentication failed");
+                }
+            }
+        }
+    }
+
+    private void onAuth(MqttMessage m) {
+        if (!(m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) || authMethod == null) {
+            protocolError("AUTH without an Authentication Method in CONNECT"); // [MQTT-4.12.0-? 4.12]
+            return;
+        }
+        String method = MessagePropertiesCodec.stringValue(vh.properties(), MqttProperties.AUTHENTICATION_METHOD);
+        if (!authMethod.equals(method)) {
+            protocolError("AUTH with another Authentication Method"); // [MQTT-4.12.0-5, MQTT-4.12.1-1]
+            return;
+        }
+        byte[] data = MessagePropertiesCodec.binaryValue(vh.properties(), MqttProperties.AUTHENTICATION_DATA);
+        byte reason = vh.reasonCode();
+        if (reason == RC_REAUTHENTICATE && session != null && authExchange == null) {
+            authExchange = broker.authenticationMethods().get(authMethod)
+                    .map(a -> a.start(session.clientId(), session.connectionInfo().username())).orElse(null);
+            if (authExchange == null) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_NOT_AUTHORIZED, "authentication method gone");
+                return;
+            }
+            continueAuthentication(data);
+        } else if (reason == RC_CONTINUE_AUTHENTICATION && authExchange != null) {
+            continueAuthentication(data);
+        } else {
+            protocolError("unexpected AUTH reason code 0x" + Integer.toHexString(reason & 0xFF));
+        }
+    }
+
+    private MqttMessage auth(byte reasonCode, byte[] data) {
+        MqttProperties p = new MqttProperties();
+        p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authMethod));
+        if (data != null && data.length > 0) {
+            p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+        }
+        return MqttMessageBuilders.auth().reasonCode(reasonCode).properties(p).build();
+    }
+
+    /** The server's capabilities and limits, advertised in the CONNACK [MQTT-3.2.2 properties]. */
+    private MqttProperties connAckProperties(String assignedClientId, Integer serverKeepAlive, String responseInfo) {
+        MqttMessageBuilders.ConnAckPropertiesBuilder b = new MqttMessageBuilders.ConnAckPropertiesBuilder()
+                .receiveMaximum(Math.min(listener.maxInflight(), 65535))
+                .retainAvailable(true)
+                .maximumPacketSize(listener.maxPacketSize())
+                .topicAliasMaximum(listener.maxTopicAliases())
+                .wildcardSubscriptionAvailable(true)
+                .subscriptionIdentifiersAvailable(true)
+                .sharedSubscriptionAvailable(true);
+        if (listener.maxQosAllowed() < 2) {
+            b.maximumQos((byte) listener.maxQosAllowed()); // [MQTT-3.2.2-9]
+        }
+        if (assignedClientId != null) {
+            b.assignedClientId(assignedClientId); // [MQTT-3.2.2-16]
+        }
+        if (serverKeepAlive != null) {
+            b.serverKeepAlive(serverKeepAlive);
+        }
+        if (responseInfo != null) {
+            b.responseInformation(responseInfo);
+        }
+        return b.build();
+    }
+
     private void refuseConnect(MqttConnectReturnCode code) {
         broker.counters().count(Metric.CLIENT_CONNACK);
         MqttConnAckMessage connack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        closeReason = DisconnectReason.PROTOCOL_ERROR;
         // A refused CONNECT gets its CONNACK and then the connection closes [MQTT-3.2.2-5]
         channel.writeAndFlush(connack).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A malformed CONNECT: 3.x closes [MQTT-4.8.0-1]; 5 may say why with CONNACK 0x81 first. */
+    private void refuseMalformed(String why) {
+        LOG.fine(() -> "refusing CONNECT on " + channel + ": " + why);
+        if (isV5()) {
+            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET);
+        } else {
+            closeReason = DisconnectReason.PROTOCOL_ERROR;
+            channel.close();
+        }
+    }
+
+    private void refuseProtocolError(String why) {
+        LOG.fine(() -> "refusing CONNECT on " + channel + ": " + why);
+        refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
     }
 
     // ---- PUBLISH and acknowledgements ----
@@ -311,52 +635,179 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private void onPublish(MqttPublishMessage m) {
         MqttPublishVariableHeader vh = m.variableHeader();
         int qos = m.fixedHeader().qosLevel().value();
+        int packetId = vh.packetId();
+        if (qos > 0 && packetId == 0) {
+            protocolError("packet identifier 0"); // [MQTT-2.3.1-1]
+            return;
+        }
         String topic = vh.topicName();
+        MessageProperties properties = MessageProperties.NONE;
+        if (isV5()) {
+            MqttProperties props = vh.properties();
+            topic = resolveTopicAlias(topic, props);
+            if (topic == null) {
+                return; // disconnected
+            }
+            if (!props.getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER).isEmpty()) {
+                protocolError("Subscription Identifier in a client PUBLISH"); // [MQTT-3.3.4-6]
+                return;
+            }
+            properties = MessagePropertiesCodec.read(props, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+        }
         if (!Topics.isValidTopicName(topic, listener.maxTopicLevels())) {
-            closeForProtocolError("invalid topic name in PUBLISH"); // [MQTT-3.3.2-2]
+            if (isV5()) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_TOPIC_NAME_INVALID, "invalid topic name");
+            } else {
+                protocolError("invalid topic name in PUBLISH"); // [MQTT-3.3.2-2]
+            }
             return;
         }
         if (qos > listener.maxQosAllowed()) {
-            closeForProtocolError("QoS " + qos + " above max_qos_allowed");
-            return;
-        }
-        int packetId = vh.packetId();
-        if (qos > 0 && packetId == 0) {
-            closeForProtocolError("packet identifier 0"); // [MQTT-2.3.1-1]
+            // 5.0: DISCONNECT 0x9B QoS not supported [MQTT-3.2.2-11]; 3.x: close
+            disconnect(DisconnectReason.PROTOCOL_ERROR, RC_QOS_NOT_SUPPORTED, "QoS " + qos + " above maximum");
             return;
         }
         byte[] payload = ByteBufUtil.getBytes(m.content());
+        if (Integer.valueOf(1).equals(properties.payloadFormatIndicator()) && !isUtf8(payload)) {
+            // Payload Format Indicator 1 promises UTF-8 [MQTT-3.3.2-4]; refuse with 0x99
+            if (qos == 0) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_PAYLOAD_FORMAT_INVALID, "payload is not UTF-8");
+            } else {
+                channel.write(pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                        RC_PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8"));
+            }
+            return;
+        }
+        if (qos == 2 && isV5() && !session.isAwaitingRelease(packetId)
+                && session.awaitingReleaseCount() >= listener.maxInflight()) {
+            // More unacknowledged QoS 2 than our Receive Maximum [MQTT-3.3.4-8]
+            disconnect(DisconnectReason.PROTOCOL_ERROR, RC_RECEIVE_MAXIMUM_EXCEEDED, "Receive Maximum exceeded");
+            return;
+        }
+        long delaySeconds = 0;
+        if (listener.delayedPublish() && topic.startsWith(Broker.DELAYED_PREFIX)) {
+            // RMQTT's $delayed/<seconds>/<topic>: delivered to <topic> after the delay
+            int slash = topic.indexOf('/', Broker.DELAYED_PREFIX.length());
+            String seconds = slash < 0 ? "" : topic.substring(Broker.DELAYED_PREFIX.length(), slash);
+            String target = slash < 0 ? "" : topic.substring(slash + 1);
+            if (!seconds.matches("[0-9]{1,9}") || !Topics.isValidTopicName(target, listener.maxTopicLevels())) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_TOPIC_NAME_INVALID,
+                        "expected $delayed/<seconds>/<topic>, got '" + topic + "'");
+                return;
+            }
+            delaySeconds = Long.parseLong(seconds);
+            topic = target;
+        }
         Message message = new Message(topic, payload, qos, m.fixedHeader().isRetain(), session.clientId(),
-                broker.clock().millis());
+                broker.clock().millis(), properties);
+        if (delaySeconds > 0) {
+            if (qos == 2 && !session.onInboundQos2(packetId)) {
+                channel.write(pubReply(MqttMessageType.PUBREC, packetId, RC_SUCCESS, null)); // re-sent: held already
+                return;
+            }
+            if (!broker.publishDelayed(message, delaySeconds)) {
+                // delayed_publish_max reached: 5.0 says so in the ack; 3.x has no negative ack, so it closes
+                if (qos == 0 || !isV5()) {
+                    disconnect(DisconnectReason.PROTOCOL_ERROR, RC_QUOTA_EXCEEDED, "too many delayed messages");
+                } else {
+                    session.onPubrel(packetId);
+                    channel.write(pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                            RC_QUOTA_EXCEEDED, "too many delayed messages"));
+                }
+                return;
+            }
+            if (qos > 0) {
+                channel.write(pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId,
+                        RC_SUCCESS, null));
+            }
+            return;
+        }
         switch (qos) {
             case 0 -> broker.publish(message);
             case 1 -> {
                 broker.publish(message);
-                channel.write(MqttMessageBuilders.pubAck().packetId(packetId).build()); // [MQTT-4.3.2-2]
+                channel.write(pubReply(MqttMessageType.PUBACK, packetId, RC_SUCCESS, null)); // [MQTT-4.3.2-2]
             }
             default -> {
                 // Deliver on first receipt only; a re-sent PUBLISH before PUBREL is not routed again [MQTT-4.3.3-2]
                 if (session.onInboundQos2(packetId)) {
                     broker.publish(message);
                 }
-                channel.write(ack(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId));
+                channel.write(pubReply(MqttMessageType.PUBREC, packetId, RC_SUCCESS, null));
             }
         }
     }
 
-    private void onPubrec(int packetId) {
+    /**
+     * Applies an inbound Topic Alias: records the mapping when the topic is given, replaces an empty
+     * topic by the mapped one. Returns null after disconnecting for a bad alias.
+     */
+    private String resolveTopicAlias(String topic, MqttProperties props) {
+        Integer alias = MessagePropertiesCodec.intValue(props, MqttProperties.TOPIC_ALIAS);
+        if (alias == null) {
+            if (topic.isEmpty()) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_PROTOCOL_ERROR, "empty topic without Topic Alias");
+                return null;
+            }
+            return topic;
+        }
+        if (alias == 0 || alias > listener.maxTopicAliases()) {
+            disconnect(DisconnectReason.PROTOCOL_ERROR, RC_TOPIC_ALIAS_INVALID, "Topic Alias " + alias
+                    + " outside 1.." + listener.maxTopicAliases()); // [MQTT-3.3.2-9, MQTT-3.3.2-10]
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String mapped = inboundAliases.get(alias);
+            if (mapped == null) {
+                disconnect(DisconnectReason.PROTOCOL_ERROR, RC_PROTOCOL_ERROR, "unknown Topic Alias " + alias);
+                return null;
+            }
+            return mapped;
+        }
+        inboundAliases.put(alias, topic);
+        return topic;
+    }
+
+    private void onPubrec(MqttMessage m) {
+        int packetId = messageId(m);
+        boolean failed = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader r
+                && (r.reasonCode() & 0x80) != 0;
+        if (failed) {
+            session.onPubrecFailure(packetId); // the exchange ends: no PUBREL [MQTT-4.3.3 5.0]
+            return;
+        }
         if (session.onPubrec(packetId)) {
-            channel.write(ack(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId)); // [MQTT-4.3.3-1]
+            channel.write(pubReply(MqttMessageType.PUBREL, packetId, RC_SUCCESS, null)); // [MQTT-4.3.3-1]
+        } else if (isV5()) {
+            channel.write(pubReply(MqttMessageType.PUBREL, packetId, RC_PACKET_ID_NOT_FOUND, null));
         }
     }
 
     private void onPubrel(int packetId) {
-        session.onPubrel(packetId);
-        channel.write(ack(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, packetId)); // [MQTT-4.3.3-2]
+        boolean known = session.onPubrel(packetId);
+        // PUBCOMP either way [MQTT-4.3.3-2]; MQTT 5 says when the identifier was unknown
+        channel.write(pubReply(MqttMessageType.PUBCOMP, packetId,
+                known || !isV5() ? RC_SUCCESS : RC_PACKET_ID_NOT_FOUND, null));
     }
 
-    private static MqttMessage ack(MqttMessageType type, MqttQoS qos, int packetId) {
-        return new MqttMessage(fixed(type, qos, 2), MqttMessageIdVariableHeader.from(packetId));
+    /** PUBACK, PUBREC, PUBREL or PUBCOMP; 3.x encodes only the packet identifier. */
+    private MqttMessage pubReply(MqttMessageType type, int packetId, byte reasonCode, String reason) {
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        if (!isV5()) {
+            return new MqttMessage(fixed(type, qos, 2), MqttMessageIdVariableHeader.from(packetId));
+        }
+        return new MqttMessage(fixed(type, qos, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, reasonCode, problemProperties(reason)));
+    }
+
+    /** A Reason String, only when the client did not switch problem information off [MQTT-3.1.2-29]. */
+    private MqttProperties problemProperties(String reason) {
+        if (reason == null || !requestProblemInformation) {
+            return MqttProperties.NO_PROPERTIES;
+        }
+        MqttProperties p = new MqttProperties();
+        p.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reason));
+        return p;
     }
 
     private static MqttFixedHeader fixed(MqttMessageType type, MqttQoS qos, int remainingLength) {
@@ -369,53 +820,171 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         int packetId = m.variableHeader().messageId();
         List<MqttTopicSubscription> topics = m.payload().topicSubscriptions();
         if (packetId == 0 || topics.isEmpty()) {
-            closeForProtocolError("SUBSCRIBE without packet identifier or topic filters"); // [MQTT-3.8.3-3]
+            protocolError("SUBSCRIBE without packet identifier or topic filters"); // [MQTT-3.8.3-3, MQTT-2.3.1-1]
             return;
         }
-        List<SubscriptionRequest> requests = new ArrayList<>(topics.size());
-        for (MqttTopicSubscription t : topics) {
-            if (!Topics.isValidFilter(t.topicFilter(), 0)) {
-                closeForProtocolError("invalid topic filter '" + t.topicFilter() + "'"); // [MQTT-4.7.1-2, MQTT-4.7.1-3]
+        int subscriptionId = 0;
+        if (isV5()) {
+            MqttProperties props = m.idAndPropertiesVariableHeader().properties();
+            Integer id = MessagePropertiesCodec.intValue(props, MqttProperties.SUBSCRIPTION_IDENTIFIER);
+            if (id != null && id == 0) {
+                protocolError("Subscription Identifier 0"); // [MQTT-3.8.2-? 3.8.2.1.2]
                 return;
             }
-            requests.add(new SubscriptionRequest(t.topicFilter(), t.qualityOfService().value()));
+            subscriptionId = id == null ? 0 : id;
         }
-        List<Integer> granted = broker.subscribe(session, requests);
+        // Each filter gets its own code; invalid ones fail alone in MQTT 5 (0x8F) but close 3.x
+        List<SubscriptionRequest> requests = new ArrayList<>(topics.size());
+        List<Integer> codes = new ArrayList<>(topics.size());
+        for (MqttTopicSubscription t : topics) {
+            MqttSubscriptionOption o = t.option();
+            if (!isV5() && (o.isNoLocal() || o.isRetainAsPublished()
+                    || o.retainHandling() != MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE)) {
+                // 3.x: bits 2-7 of the requested QoS byte are reserved (the codec reads them as MQTT 5 options)
+                malformed("reserved bits set in requested QoS"); // [MQTT-3-8.3-4]
+                return;
+            }
+            String filter = t.topicFilter();
+            String shareGroup = null;
+            if (filter.startsWith("$share/")) {
+                int slash = filter.indexOf('/', 7);
+                shareGroup = slash < 0 ? "" : filter.substring(7, slash);
+                filter = slash < 0 ? "" : filter.substring(slash + 1);
+                boolean badGroup = shareGroup.isEmpty() || shareGroup.contains("+") || shareGroup.contains("#");
+                if (badGroup || !Topics.isValidFilter(filter, 0)) {
+                    if (!isV5()) {
+                        protocolError("invalid shared subscription '" + t.topicFilter() + "'");
+                        return;
+                    }
+                    codes.add((int) RC_TOPIC_FILTER_INVALID & 0xFF);
+                    requests.add(null);
+                    continue;
+                }
+                if (isV5() && o.isNoLocal()) {
+                    protocolError("No Local on a shared subscription"); // [MQTT-3.8.3-4]
+                    return;
+                }
+            }
+            int subscriberLimit = 0;
+            if (shareGroup == null && listener.limitSubscription()) {
+                // RMQTT's $exclusive/<filter> and $limit/<N>/<filter>
+                if (filter.startsWith("$exclusive/")) {
+                    subscriberLimit = SubscriptionRequest.EXCLUSIVE;
+                    filter = filter.substring("$exclusive/".length());
+                } else if (filter.startsWith("$limit/")) {
+                    int slash = filter.indexOf('/', 7);
+                    String n = slash < 0 ? "" : filter.substring(7, slash);
+                    subscriberLimit = n.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(n) : 0;
+                    filter = subscriberLimit == 0 ? "" : filter.substring(slash + 1);
+                }
+            }
+            if (shareGroup == null && !Topics.isValidFilter(filter, 0)) {
+                if (!isV5()) {
+                    protocolError("invalid topic filter '" + filter + "'"); // [MQTT-4.7.1-2, MQTT-4.7.1-3]
+                    return;
+                }
+                codes.add((int) RC_TOPIC_FILTER_INVALID & 0xFF);
+                requests.add(null);
+                continue;
+            }
+            int retainHandling = o.retainHandling().value();
+            SubscriptionRequest r = isV5()
+                    ? new SubscriptionRequest(filter, o.qos().value(), o.isNoLocal(), o.isRetainAsPublished(),
+                            retainHandling, subscriptionId, shareGroup, subscriberLimit)
+                    : new SubscriptionRequest(filter, o.qos().value(), false, false, 0, 0, shareGroup,
+                            subscriberLimit);
+            requests.add(r);
+            codes.add(null);
+        }
+        List<SubscriptionRequest> valid = requests.stream().filter(r -> r != null).toList();
+        SubscribeResult result = broker.subscribe(session, valid);
+        int next = 0;
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i) == null) {
+                int code = result.codes().get(next++);
+                // 3.x knows only 0x80 for a refusal
+                codes.set(i, !isV5() && code >= 0x80 ? Broker.SUBSCRIPTION_FAILURE : code);
+            }
+        }
         MqttSubAckMessage suback = new MqttSubAckMessage(fixed(MqttMessageType.SUBACK, MqttQoS.AT_MOST_ONCE, 0),
-                MqttMessageIdVariableHeader.from(packetId), new MqttSubAckPayload(granted));
-        channel.write(suback); // same packet identifier, one return code per filter [MQTT-3.8.4-2, MQTT-3.8.4-5]
-        broker.sendRetained(session, requests, granted);
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes));
+        channel.write(suback); // same packet identifier, one code per filter [MQTT-3.8.4-2, MQTT-3.8.4-5]
+        broker.sendRetained(session, result);
     }
 
     private void onUnsubscribe(MqttUnsubscribeMessage m) {
         int packetId = m.variableHeader().messageId();
         List<String> filters = m.payload().topics();
         if (packetId == 0 || filters.isEmpty()) {
-            closeForProtocolError("UNSUBSCRIBE without packet identifier or topic filters"); // [MQTT-3.10.3-2]
+            protocolError("UNSUBSCRIBE without packet identifier or topic filters"); // [MQTT-3.10.3-2]
             return;
         }
         for (String f : filters) {
             if (!Topics.isValidFilter(f, 0)) {
-                closeForProtocolError("invalid topic filter '" + f + "'");
+                protocolError("invalid topic filter '" + f + "'");
                 return;
             }
         }
-        broker.unsubscribe(session, filters);
-        channel.write(ack(MqttMessageType.UNSUBACK, MqttQoS.AT_MOST_ONCE, packetId)); // [MQTT-3.10.4-4]
+        List<Boolean> removed = broker.unsubscribe(session, filters);
+        if (!isV5()) {
+            channel.write(new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK, MqttQoS.AT_MOST_ONCE, 2),
+                    MqttMessageIdVariableHeader.from(packetId))); // [MQTT-3.10.4-4]
+            return;
+        }
+        short[] codes = new short[removed.size()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = removed.get(i) ? RC_SUCCESS : RC_NO_SUBSCRIPTION_EXISTED;
+        }
+        channel.write(new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK, MqttQoS.AT_MOST_ONCE, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttUnsubAckPayload(codes)));
     }
 
-    private void onDisconnect() {
-        // The will is discarded without publishing [MQTT-3.14.4-3]
-        closeReason = DisconnectReason.CLIENT_DISCONNECT;
+    private void onDisconnect(MqttMessage m) {
+        boolean sendWill = false;
+        if (isV5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+            sendWill = vh.reasonCode() == RC_DISCONNECT_WITH_WILL;
+            Integer se = MessagePropertiesCodec.intValue(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+            if (se != null) {
+                if (connectSessionExpiryWasZero && se != 0) {
+                    protocolError("Session Expiry Interval set on DISCONNECT after 0 on CONNECT"); // [MQTT-3.14.2-2]
+                    return;
+                }
+                session.setExpiryIntervalSeconds(Integer.toUnsignedLong(se));
+            }
+        }
+        // Normal DISCONNECT discards the will [MQTT-3.14.4-3]; 5.0 reason 0x04 keeps it
+        closeReason = sendWill ? DisconnectReason.CONNECTION_LOST : DisconnectReason.CLIENT_DISCONNECT;
         channel.close();
     }
 
-    private void closeForProtocolError(String why) {
+    // ---- closing ----
+
+    private void protocolError(String why) {
+        disconnect(DisconnectReason.PROTOCOL_ERROR, RC_PROTOCOL_ERROR, why);
+    }
+
+    private void malformed(String why) {
+        disconnect(DisconnectReason.PROTOCOL_ERROR, RC_MALFORMED_PACKET, why);
+    }
+
+    /**
+     * Closes from the server side. An MQTT 5 client that completed CONNECT first gets a DISCONNECT
+     * with {@code reasonCode} [MQTT-4.13.1-1]; 3.x clients are just disconnected [MQTT-4.8.0-1].
+     */
+    private void disconnect(DisconnectReason reason, byte reasonCode, String why) {
         LOG.fine(() -> "closing " + channel + ": " + why);
         if (closeReason == null) {
-            closeReason = DisconnectReason.PROTOCOL_ERROR;
+            closeReason = reason;
         }
-        channel.close();
+        if (isV5() && session != null) {
+            MqttMessage d = MqttMessageBuilders.disconnect().reasonCode(reasonCode)
+                    .properties(problemProperties(why)).build();
+            channel.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
     }
 
     /** Server shutdown: close without publishing the will. */
@@ -426,29 +995,82 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         close(DisconnectReason.SERVER_SHUTDOWN);
     }
 
-    // ---- SessionConnection: called by the core from any thread ----
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    // ---- SessionConnection: called by the core from any thread, under the session's lock ----
 
     @Override
-    public void sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId) {
+    public boolean sendPublish(Message message, int qos, boolean retain, boolean dup, int packetId,
+                               int[] subscriptionIds) {
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        String topic = message.topic();
+        if (isV5()) {
+            Long remaining = null;
+            if (message.properties().messageExpiryInterval() != null) {
+                // The forwarded interval is what is left of it [MQTT-3.3.2-6]
+                long left = message.expiresAtMillis() - broker.clock().millis();
+                remaining = Math.max(0, (left + 999) / 1000);
+            }
+            int alias = 0;
+            boolean aliasKnown = false;
+            if (clientTopicAliasMaximum > 0) {
+                Integer existing = outboundAliases.get(topic);
+                if (existing != null) {
+                    alias = existing;
+                    aliasKnown = true;
+                } else if (outboundAliases.size() < clientTopicAliasMaximum) {
+                    alias = outboundAliases.size() + 1; // never above the client's maximum [MQTT-3.3.2-8]
+                }
+            }
+            props = MessagePropertiesCodec.write(message.properties(), remaining, subscriptionIds, alias);
+            String wireTopic = aliasKnown ? "" : topic;
+            if (MessagePropertiesCodec.publishSize(wireTopic, qos, props, message.payload().length, true)
+                    > clientMaximumPacketSize) {
+                return false; // never above the client's Maximum Packet Size [MQTT-3.1.2-24]
+            }
+            if (alias > 0 && !aliasKnown) {
+                outboundAliases.put(topic, alias);
+            }
+            topic = wireTopic;
+        }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0);
-        MqttPublishVariableHeader vh = new MqttPublishVariableHeader(message.topic(), packetId);
-        channel.write(new MqttPublishMessage(header, vh, Unpooled.wrappedBuffer(message.payload())));
-        scheduleFlush();
+        MqttPublishVariableHeader vh = new MqttPublishVariableHeader(topic, packetId, props);
+        enqueue(new MqttPublishMessage(header, vh, Unpooled.wrappedBuffer(message.payload())));
+        return true;
     }
 
     @Override
     public void sendPubrel(int packetId) {
-        channel.write(ack(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId));
-        scheduleFlush();
+        enqueue(pubReply(MqttMessageType.PUBREL, packetId, RC_SUCCESS, null));
     }
 
-    /** Coalesces the flushes of a burst of writes from other threads into one, queued behind them. */
-    private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(() -> {
-                flushScheduled.set(false);
-                channel.flush();
-            });
+    /** Appends to the outbound queue; one drain per burst is scheduled on the I/O thread. */
+    private void enqueue(MqttMessage m) {
+        outbound.add(m);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drainOutbound);
+        }
+    }
+
+    private void drainOutbound() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
+            channel.write(m);
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
         }
     }
 
@@ -459,7 +1081,13 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void close(DisconnectReason reason) {
-        closeReason = reason;
-        channel.eventLoop().execute(() -> channel.close());
+        byte code = switch (reason) {
+            case TAKEN_OVER -> RC_SESSION_TAKEN_OVER;
+            case KICKED -> RC_ADMINISTRATIVE_ACTION;
+            case SERVER_SHUTDOWN -> RC_SERVER_SHUTTING_DOWN;
+            case KEEPALIVE_TIMEOUT -> RC_KEEPALIVE_TIMEOUT;
+            default -> RC_UNSPECIFIED_ERROR;
+        };
+        channel.eventLoop().execute(() -> disconnect(reason, code, reason.description()));
     }
 }

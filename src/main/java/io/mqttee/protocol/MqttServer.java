@@ -30,8 +30,9 @@ import java.util.logging.Logger;
  * loops, and releases everything on {@link #stop}.
  *
  * <p>Threads owned: one acceptor thread ({@code mqttee-accept}) that also runs the once-a-second
- * session expiry sweep, and {@code workers} I/O threads ({@code mqttee-io}, one per core by default)
- * that each serve many connections. No other thread is created.
+ * broker timers ({@link Broker#tick}: delayed wills and publishes, session expiry), and
+ * {@code workers} I/O threads ({@code mqttee-io}, one per core by default) that each serve many
+ * connections. No other thread is created.
  */
 public final class MqttServer {
 
@@ -45,7 +46,7 @@ public final class MqttServer {
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
     private ChannelGroup allChannels;
-    private ScheduledFuture<?> expirySweep;
+    private ScheduledFuture<?> brokerTimers;
 
     /** A server with its own threads, one I/O thread per core. */
     public MqttServer(Broker broker) {
@@ -81,7 +82,7 @@ public final class MqttServer {
                 stop(Duration.ofSeconds(5));
                 throw e;
             }
-            expirySweep = acceptorGroup.next().scheduleAtFixedRate(this::sweepExpiredSessions, 1, 1, TimeUnit.SECONDS);
+            brokerTimers = acceptorGroup.next().scheduleAtFixedRate(this::runBrokerTimers, 1, 1, TimeUnit.SECONDS);
         } finally {
             // Binding leaves Netty's thread-local map on the calling (container) thread; a servlet
             // container reports it as a leak on undeploy.
@@ -110,11 +111,11 @@ public final class MqttServer {
         }
     }
 
-    private void sweepExpiredSessions() {
+    private void runBrokerTimers() {
         try {
-            broker.expireSessions();
+            broker.tick();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "session expiry sweep failed", e);
+            LOG.log(Level.WARNING, "broker timers failed", e);
         }
     }
 
@@ -140,8 +141,8 @@ public final class MqttServer {
         if (acceptorGroup == null) {
             return;
         }
-        if (expirySweep != null) {
-            expirySweep.cancel(false);
+        if (brokerTimers != null) {
+            brokerTimers.cancel(false);
         }
         for (Channel ch : serverChannels.values()) {
             ch.close().awaitUninterruptibly(timeout.toMillis());

@@ -102,6 +102,9 @@ class TomlConfigLoaderTest {
                 max_qos_allowed = 1
                 max_topic_levels = 8
                 max_subscriptions = 50
+                max_topic_aliases = 10
+                limit_subscription = true
+                delayed_publish = true
                 backlog = 128
                 nodelay = true
                 """);
@@ -109,7 +112,43 @@ class TomlConfigLoaderTest {
         assertThat(config.nodeId()).isEqualTo(7);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("external", "127.0.0.1", 11883,
                 500, 64 * 1024, 32, 200, 100, Duration.ofSeconds(10), false, false, 5, 600, 1.5,
-                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 128, true));
+                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true));
+    }
+
+    @Test
+    void parsesTheMqttTable() throws IOException {
+        BrokerConfig config = load("""
+                [mqtt]
+                shared_subscription_strategy = "hash_topic"
+                delayed_publish_max = 10
+                max_sessions = 500
+                """);
+        assertThat(config.sharedSubscriptionStrategy()).isEqualTo(SharedSubscriptionStrategy.HASH_TOPIC);
+        assertThat(config.maxSessions()).isEqualTo(500);
+        assertThat(config.delayedPublishMax()).isEqualTo(10);
+    }
+
+    @Test
+    void rejectsAnUnknownSharedSubscriptionStrategy() {
+        assertThatThrownBy(() -> load("[mqtt]\nshared_subscription_strategy = \"fastest\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.shared_subscription_strategy")
+                .hasMessageContaining("fastest");
+    }
+
+    @Test
+    void rejectsAnUnknownMqttKey() {
+        assertThatThrownBy(() -> load("[mqtt]\nmax_sesions = 3\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.max_sesions");
+    }
+
+    @Test
+    void overridesAnMqttKeyFromTheEnvironment() {
+        BrokerConfig config = TomlConfigLoader.load(null, NONE,
+                Map.of("MQTTEE_MQTT__SHARED_SUBSCRIPTION_STRATEGY", "sticky", "MQTTEE_MQTT__MAX_SESSIONS", "7"));
+        assertThat(config.sharedSubscriptionStrategy()).isEqualTo(SharedSubscriptionStrategy.STICKY);
+        assertThat(config.maxSessions()).isEqualTo(7);
     }
 
     @Test
@@ -125,7 +164,7 @@ class TomlConfigLoaderTest {
                 """);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 1024, false));
+                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false));
     }
 
     @Test
@@ -374,7 +413,7 @@ class TomlConfigLoaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "foo = 1                                                   | foo",
-            "[mqtt]\\nx = 1                                             | mqtt",
+            "[mqtt]\\nx = 1                                             | mqtt.x",
             "node.name = \"a\"                                         | node.name",
             "[listener]\\nfoo = 1                                       | listener.foo",
             "[listener.ws.external]\\naddr = \"0.0.0.0:8080\"           | listener.ws",
