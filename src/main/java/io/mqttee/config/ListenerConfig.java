@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param maxKeepalive          largest accepted keepalive in seconds
  * @param keepaliveBackoff      the connection closes after keepalive x backoff x 2 of silence (0.75 gives 1.5 x)
  * @param sessionExpiryInterval how long a persistent session outlives its connection
+ * @param maxSessionExpiryInterval the longest Session Expiry Interval an MQTT 5 client may ask for (0: no limit)
  * @param messageRetryInterval  MQTT 3.1 only: re-send unacknowledged messages after this long
  * @param messageExpiryInterval how long a message waits in a queue before it is discarded
  * @param maxQosAllowed         the highest QoS granted to subscriptions and accepted on publish
@@ -49,6 +50,7 @@ public record ListenerConfig(
         int maxKeepalive,
         double keepaliveBackoff,
         Duration sessionExpiryInterval,
+        Duration maxSessionExpiryInterval,
         Duration messageRetryInterval,
         Duration messageExpiryInterval,
         int maxQosAllowed,
@@ -65,7 +67,7 @@ public record ListenerConfig(
         return new ListenerConfig(name, "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 16, 1000, 65535,
                 Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5),
+                Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5),
                 2, 0, 0, 32, false, false, 1024, false);
     }
 
@@ -73,7 +75,8 @@ public record ListenerConfig(
     public ListenerConfig withAddress(String newHost, int newPort) {
         return new ListenerConfig(name, newHost, newPort, maxConnections, maxPacketSize, maxInflight,
                 maxMqueueLen, maxClientIdLen, handshakeTimeout, allowAnonymous, allowZeroKeepalive,
-                minKeepalive, maxKeepalive, keepaliveBackoff, sessionExpiryInterval, messageRetryInterval,
+                minKeepalive, maxKeepalive, keepaliveBackoff, sessionExpiryInterval, maxSessionExpiryInterval,
+                messageRetryInterval,
                 messageExpiryInterval, maxQosAllowed, maxTopicLevels, maxSubscriptions, maxTopicAliases, limitSubscription, delayedPublish, backlog, nodelay);
     }
 }

@@ -79,6 +79,7 @@ public final class TomlConfigLoader {
             "addr", "max_connections", "max_packet_size", "max_inflight", "max_mqueue_len",
             "max_clientid_len", "handshake_timeout", "allow_anonymous", "allow_zero_keepalive",
             "min_keepalive", "max_keepalive", "keepalive_backoff", "session_expiry_interval",
+            "max_session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
             "max_subscriptions", "max_topic_aliases", "limit_subscription", "delayed_publish", "backlog",
             "nodelay")));
@@ -386,6 +387,7 @@ public final class TomlConfigLoader {
                 maxKeepalive,
                 v.positiveDouble("keepalive_backoff", d.keepaliveBackoff()),
                 v.duration("session_expiry_interval", d.sessionExpiryInterval()),
+                v.duration("max_session_expiry_interval", d.maxSessionExpiryInterval()),
                 v.duration("message_retry_interval", d.messageRetryInterval()),
                 v.duration("message_expiry_interval", d.messageExpiryInterval()),
                 v.integer("max_qos_allowed", 0, 2, d.maxQosAllowed()),

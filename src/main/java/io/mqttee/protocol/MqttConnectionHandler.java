@@ -144,7 +144,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     /** Everything onConnect decided, kept while an AUTH exchange runs. */
     private record PendingConnect(ConnectRequest request, boolean assignedId, Integer serverKeepAlive,
-                                  String responseInformation) {
+                                  String responseInformation, boolean sessionExpiryChanged) {
     }
     /** Guarded by the session's lock (see class comment). */
     private final Map<String, Integer> outboundAliases = new HashMap<>();
@@ -346,6 +346,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         long sessionExpiry = 0;
         int receiveMaximum = 65535;
         long willDelay = 0;
+        boolean sessionExpiryChanged = false;
         if (isV5()) {
             Integer rm = MessagePropertiesCodec.intValue(props, MqttProperties.RECEIVE_MAXIMUM);
             Integer mps = MessagePropertiesCodec.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE);
@@ -364,6 +365,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             Integer se = MessagePropertiesCodec.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
             sessionExpiry = se == null ? 0 : Integer.toUnsignedLong(se);
             connectSessionExpiryWasZero = sessionExpiry == 0;
+            long maxExpiry = listener.maxSessionExpiryInterval().toSeconds();
+            if (maxExpiry > 0 && sessionExpiry > maxExpiry) {
+                // The server lowers it and says so in the CONNACK (5.0 3.2.2.3.2)
+                sessionExpiry = maxExpiry;
+                sessionExpiryChanged = true;
+            }
             receiveMaximum = rm == null ? 65535 : rm;
             clientMaximumPacketSize = mps == null ? UNLIMITED_PACKET_SIZE : Integer.toUnsignedLong(mps);
             Integer tam = MessagePropertiesCodec.intValue(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
@@ -454,7 +461,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 willDelay);
         String responseInformation = Integer.valueOf(1).equals(MessagePropertiesCodec.intValue(props,
                 MqttProperties.REQUEST_RESPONSE_INFORMATION)) ? "mqttee/response/" + clientId : null;
-        PendingConnect pending = new PendingConnect(request, assignedId, serverKeepAlive, responseInformation);
+        PendingConnect pending = new PendingConnect(request, assignedId, serverKeepAlive, responseInformation,
+                sessionExpiryChanged);
         if (authMethod != null) {
             // Enhanced authentication decides before the session is touched [MQTT-4.12.0-2 .. MQTT-4.12.0-5]
             pendingConnect = pending;
@@ -497,6 +505,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (isV5()) {
             MqttProperties p = connAckProperties(pending.assignedId() ? request.clientId() : null,
                     pending.serverKeepAlive(), pending.responseInformation());
+            if (pending.sessionExpiryChanged()) {
+                p.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
+                        (int) request.sessionExpirySeconds()));
+            }
             if (authMethod != null) {
                 p.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, authMethod));
                 if (authData != null && authData.length > 0) {

@@ -97,6 +97,7 @@ class TomlConfigLoaderTest {
                 max_keepalive = 600
                 keepalive_backoff = 1.5
                 session_expiry_interval = "1d"
+                max_session_expiry_interval = "7d"
                 message_retry_interval = "20s"
                 message_expiry_interval = "10m"
                 max_qos_allowed = 1
@@ -112,7 +113,7 @@ class TomlConfigLoaderTest {
         assertThat(config.nodeId()).isEqualTo(7);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("external", "127.0.0.1", 11883,
                 500, 64 * 1024, 32, 200, 100, Duration.ofSeconds(10), false, false, 5, 600, 1.5,
-                Duration.ofDays(1), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true));
+                Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true));
     }
 
     @Test
@@ -164,7 +165,7 @@ class TomlConfigLoaderTest {
                 """);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false));
+                Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false));
     }
 
     @Test

@@ -128,6 +128,18 @@ class ConnectPropertiesIT extends Mqtt5BrokerSupport {
     }
 
     @Test
+    void sessionExpiryAboveTheMaximumIsLoweredAndAnnounced() throws Exception {
+        // The server may lower the Session Expiry Interval; the CONNACK then carries the value used
+        startBroker(l -> l.maxSessionExpiryInterval(java.time.Duration.ofMinutes(10)));
+        Mqtt5ConnAck ack = hive("long-lived").connectWith().sessionExpiryInterval(86_400).send();
+        assertThat(ack.getSessionExpiryInterval()).hasValue(600);
+        assertThat(broker.session("long-lived").orElseThrow().expiryIntervalSeconds()).isEqualTo(600);
+
+        Mqtt5ConnAck modest = hive("modest").connectWith().sessionExpiryInterval(60).send();
+        assertThat(modest.getSessionExpiryInterval()).isEmpty(); // unchanged: not sent
+    }
+
+    @Test
     void receiveMaximumZeroIsAProtocolError() throws Exception {
         // [MQTT 5.0 3.1.2.11.3] Receive Maximum 0 is a Protocol Error → CONNACK 0x82, then close [MQTT-3.2.2-7]
         startBroker();

@@ -6,6 +6,7 @@ import io.mqttee.config.BrokerConfig;
 import io.mqttee.config.ListenerConfig;
 import io.mqttee.core.Broker;
 import io.mqttee.protocol.MqttServer;
+import io.mqttee.testing.ListenerConfigBuilder;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -194,6 +195,7 @@ abstract class Mqtt5BrokerSupport {
         int maxQosAllowed;
         int maxTopicLevels;
         int maxSubscriptions;
+        java.time.Duration maxSessionExpiryInterval;
         private final ListenerConfig d = ListenerConfig.defaults("external");
 
         Listener() {
@@ -205,6 +207,12 @@ abstract class Mqtt5BrokerSupport {
             maxQosAllowed = d.maxQosAllowed();
             maxTopicLevels = d.maxTopicLevels();
             maxSubscriptions = d.maxSubscriptions();
+            maxSessionExpiryInterval = d.maxSessionExpiryInterval();
+        }
+
+        Listener maxSessionExpiryInterval(java.time.Duration v) {
+            maxSessionExpiryInterval = v;
+            return this;
         }
 
         Listener maxPacketSize(int v) {
@@ -238,12 +246,10 @@ abstract class Mqtt5BrokerSupport {
         }
 
         ListenerConfig build() {
-            return new ListenerConfig(d.name(), "127.0.0.1", 0, d.maxConnections(), maxPacketSize, maxInflight,
-                    maxMqueueLen, d.maxClientIdLen(), d.handshakeTimeout(), d.allowAnonymous(),
-                    d.allowZeroKeepalive(), minKeepalive, maxKeepalive, d.keepaliveBackoff(),
-                    d.sessionExpiryInterval(), d.messageRetryInterval(), d.messageExpiryInterval(), maxQosAllowed,
-                    maxTopicLevels, maxSubscriptions, d.maxTopicAliases(), d.limitSubscription(), d.delayedPublish(),
-                    d.backlog(), d.nodelay());
+            return ListenerConfigBuilder.listener().maxPacketSize(maxPacketSize).maxInflight(maxInflight)
+                    .maxMqueueLen(maxMqueueLen).minKeepalive(minKeepalive).maxKeepalive(maxKeepalive)
+                    .maxQosAllowed(maxQosAllowed).maxTopicLevels(maxTopicLevels).maxSubscriptions(maxSubscriptions)
+                    .set("maxSessionExpiryInterval", maxSessionExpiryInterval).build();
         }
     }
 

@@ -4,6 +4,7 @@ import io.mqttee.config.BrokerConfig;
 import io.mqttee.config.ListenerConfig;
 import io.mqttee.core.Broker;
 import io.mqttee.protocol.MqttServer;
+import io.mqttee.testing.ListenerConfigBuilder;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -37,13 +38,8 @@ class RmqttTopicPrefixesIT {
     private final List<MqttClient> clients = new ArrayList<>();
 
     private void start(boolean limitSubscription, boolean delayedPublish) {
-        ListenerConfig d = ListenerConfig.defaults("external");
-        ListenerConfig listener = new ListenerConfig("external", "127.0.0.1", 0, d.maxConnections(),
-                d.maxPacketSize(), d.maxInflight(), d.maxMqueueLen(), d.maxClientIdLen(), d.handshakeTimeout(),
-                d.allowAnonymous(), d.allowZeroKeepalive(), d.minKeepalive(), d.maxKeepalive(),
-                d.keepaliveBackoff(), d.sessionExpiryInterval(), d.messageRetryInterval(),
-                d.messageExpiryInterval(), d.maxQosAllowed(), d.maxTopicLevels(), d.maxSubscriptions(),
-                d.maxTopicAliases(), limitSubscription, delayedPublish, d.backlog(), d.nodelay());
+        ListenerConfig listener = ListenerConfigBuilder.listener()
+                .set("limitSubscription", limitSubscription).set("delayedPublish", delayedPublish).build();
         broker = new Broker(new BrokerConfig(1, List.of(listener)), Clock.systemUTC());
         server = new MqttServer(broker);
         server.start();
