@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -69,18 +70,24 @@ public final class MqttServer {
         if (acceptorGroup != null) {
             throw new IllegalStateException("already started");
         }
-        acceptorGroup = new MultiThreadIoEventLoopGroup(1, acceptorThreads, NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(workers, ioThreads, NioIoHandler.newFactory());
-        allChannels = new DefaultChannelGroup("mqttee-connections", GlobalEventExecutor.INSTANCE);
         try {
-            for (ListenerConfig listener : broker.config().listeners()) {
-                bind(listener);
+            acceptorGroup = new MultiThreadIoEventLoopGroup(1, acceptorThreads, NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(workers, ioThreads, NioIoHandler.newFactory());
+            allChannels = new DefaultChannelGroup("mqttee-connections", GlobalEventExecutor.INSTANCE);
+            try {
+                for (ListenerConfig listener : broker.config().listeners()) {
+                    bind(listener);
+                }
+            } catch (RuntimeException e) {
+                stop(Duration.ofSeconds(5));
+                throw e;
             }
-        } catch (RuntimeException e) {
-            stop(Duration.ofSeconds(5));
-            throw e;
+            brokerTimers = acceptorGroup.next().scheduleAtFixedRate(this::runBrokerTimers, 1, 1, TimeUnit.SECONDS);
+        } finally {
+            // Binding leaves Netty's thread-local map on the calling (container) thread; a servlet
+            // container reports it as a leak on undeploy.
+            FastThreadLocal.removeAll();
         }
-        brokerTimers = acceptorGroup.next().scheduleAtFixedRate(this::runBrokerTimers, 1, 1, TimeUnit.SECONDS);
     }
 
     private void bind(ListenerConfig listener) {
@@ -158,6 +165,15 @@ public final class MqttServer {
         allChannels = null;
         ioGroup = null;
         acceptorGroup = null;
+        // The connection group's close futures ran on Netty's shared GlobalEventExecutor: wait for
+        // its thread to go idle and end, and drop Netty's thread-locals on this (container) thread,
+        // so that an undeploy leaves no thread and no thread-local of the application behind.
+        try {
+            GlobalEventExecutor.INSTANCE.awaitInactivity(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        FastThreadLocal.removeAll();
         LOG.info("MQTT listeners stopped");
     }
 }
