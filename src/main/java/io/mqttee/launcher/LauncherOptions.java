@@ -42,8 +42,9 @@ public record LauncherOptions(String httpHost, int httpPort, Path war, Path pidF
               MQTTEE_LISTENER__TCP__EXTERNAL__ADDR=0.0.0.0:11883      one key (environment)
             Java options such as -D go before -jar.
 
-            Stop with Ctrl-C or SIGTERM. Exit status: 0 after a clean stop, 1 if startup failed,
-            2 for a bad command line.
+            Stop with Ctrl-C or SIGTERM: the broker undeploys cleanly and the JVM exits with its
+            usual status for the signal (130 for Ctrl-C, 143 for SIGTERM). Exit status 1 if startup
+            failed, 2 for a bad command line.
             """;
 
     /**
