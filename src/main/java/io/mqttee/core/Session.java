@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,12 +145,16 @@ public final class Session {
         }
         active = true;
         long now = clock.millis();
-        for (Outbound o : inflight.values()) {
+        Iterator<Outbound> it = inflight.values().iterator();
+        while (it.hasNext()) {
+            Outbound o = it.next();
             o.sentAtMillis = now;
             if (o.pubrecReceived) {
                 connection.sendPubrel(o.packetId);
-            } else {
-                connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds);
+            } else if (!connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds)) {
+                // The new connection's Maximum Packet Size is smaller: it can never take this one
+                it.remove();
+                counters.count(Metric.MESSAGES_DROPPED);
             }
         }
         drain();
