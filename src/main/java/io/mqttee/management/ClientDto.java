@@ -1,6 +1,5 @@
 package io.mqttee.management;
 
-import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 /**
@@ -8,7 +7,6 @@ import jakarta.json.bind.annotation.JsonbProperty;
  * {@code YYYY-MM-DD HH:mm:ss} in the server's zone; {@code disconnected_at} and
  * {@code disconnected_reason} are {@code ""} while connected.
  */
-@JsonbNillable
 public record ClientDto(
         @JsonbProperty("node_id") int nodeId,
         @JsonbProperty("clientid") String clientId,

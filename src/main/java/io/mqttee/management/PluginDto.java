@@ -8,15 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /** One plugin in {@code GET /api/v1/plugins}, as RMQTT writes it ({@code attrs} is null: none yet). */
-@JsonbNillable
 public record PluginDto(
         @JsonbProperty("name") String name,
-        @JsonbProperty("version") String version,
-        @JsonbProperty("descr") String descr,
+        @JsonbNillable @JsonbProperty("version") String version,
+        @JsonbNillable @JsonbProperty("descr") String descr,
         @JsonbProperty("active") boolean active,
         @JsonbProperty("inited") boolean inited,
         @JsonbProperty("immutable") boolean immutable,
-        @JsonbProperty("attrs") Map<String, Object> attrs) {
+        @JsonbNillable @JsonbProperty("attrs") Map<String, Object> attrs) {
 
     public static PluginDto of(Plugin p) {
         return new PluginDto(p.name(), p.version(), p.descr(), p.active(), p.inited(), p.immutable(), null);

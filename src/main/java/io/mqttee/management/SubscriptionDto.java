@@ -8,12 +8,11 @@ import jakarta.json.bind.annotation.JsonbProperty;
  * {@code $share/<group>/} prefix, the group in {@code share} ({@code null} when not shared), the
  * subscriber's {@code ip:port} in {@code client_addr} ({@code null} if it never connected).
  */
-@JsonbNillable
 public record SubscriptionDto(
         @JsonbProperty("node_id") int nodeId,
         @JsonbProperty("clientid") String clientId,
-        @JsonbProperty("client_addr") String clientAddr,
+        @JsonbNillable @JsonbProperty("client_addr") String clientAddr,
         @JsonbProperty("topic") String topic,
         @JsonbProperty("qos") int qos,
-        @JsonbProperty("share") String share) {
+        @JsonbNillable @JsonbProperty("share") String share) {
 }
