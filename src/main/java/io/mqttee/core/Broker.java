@@ -622,6 +622,35 @@ public final class Broker {
         return removed;
     }
 
+    /**
+     * Removes the retained message of one topic name (the API's delete); the retained gauge follows.
+     *
+     * @return false when the topic had none
+     */
+    public boolean removeRetained(String topic) {
+        boolean removed = retained.remove(topic);
+        counters.gauge(Stat.RETAINED).set(retained.size());
+        return removed;
+    }
+
+    /**
+     * The retained messages matching {@code filter}, by topic, without expired ones (which are
+     * dropped as they are found [MQTT-3.3.2-5]).
+     */
+    public List<Message> retainedMatching(String filter) {
+        long now = clock.millis();
+        List<Message> out = new ArrayList<>();
+        for (Message m : retained.matching(filter)) {
+            if (m.expiresAtMillis() <= now) {
+                removeRetained(m.topic());
+            } else {
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparing(Message::topic));
+        return out;
+    }
+
     public Optional<Session> session(String clientId) {
         return Optional.ofNullable(sessions.get(clientId));
     }

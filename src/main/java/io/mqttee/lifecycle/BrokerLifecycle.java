@@ -3,6 +3,10 @@ package io.mqttee.lifecycle;
 import io.mqttee.config.BrokerConfig;
 import io.mqttee.config.TomlConfigLoader;
 import io.mqttee.core.Broker;
+import io.mqttee.management.BuildInfo;
+import io.mqttee.plugins.CounterPlugin;
+import io.mqttee.plugins.HttpApiPlugin;
+import io.mqttee.plugins.PluginRegistry;
 import io.mqttee.protocol.MqttServer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +46,7 @@ public class BrokerLifecycle {
     // Written under the monitor by start/stop; read without it by request threads.
     private volatile Broker broker;
     private volatile MqttServer server;
+    private volatile PluginRegistry plugins;
 
     /** For CDI: the container creates the one instance (and its client proxy) through this. */
     protected BrokerLifecycle() {
@@ -59,8 +65,13 @@ public class BrokerLifecycle {
         try {
             BrokerConfig config = TomlConfigLoader.fromEnvironment();
             Broker newBroker = new Broker(config, Clock.systemUTC());
+            // Plugin files are read before anything binds: a bad one fails the deployment cleanly
+            PluginRegistry newPlugins = new PluginRegistry(List.of(
+                    new HttpApiPlugin(config.pluginsDir(), BuildInfo.version()),
+                    new CounterPlugin(config.pluginsDir(), BuildInfo.version(), newBroker.counters())));
             MqttServer newServer = new MqttServer(newBroker);
             newServer.start();
+            plugins = newPlugins;
             broker = newBroker;
             server = newServer;
             LOG.info(() -> "MQTTee broker node " + config.nodeId() + " started");
@@ -77,6 +88,7 @@ public class BrokerLifecycle {
         MqttServer running = server;
         server = null;
         broker = null;
+        plugins = null;
         if (running != null) {
             running.stop(STOP_TIMEOUT);
             LOG.info("MQTTee broker stopped");
@@ -90,6 +102,24 @@ public class BrokerLifecycle {
      */
     public Broker broker() {
         Broker running = broker;
+        if (running == null) {
+            throw new IllegalStateException("the MQTTee broker is not running");
+        }
+        return running;
+    }
+
+    /** Whether the broker is running (started and not stopped). */
+    public boolean isRunning() {
+        return broker != null;
+    }
+
+    /**
+     * The running broker's plugins.
+     *
+     * @throws IllegalStateException if the broker is not running
+     */
+    public PluginRegistry plugins() {
+        PluginRegistry running = plugins;
         if (running == null) {
             throw new IllegalStateException("the MQTTee broker is not running");
         }

@@ -4,9 +4,7 @@ import io.mqttee.core.Broker;
 import io.mqttee.lifecycle.BrokerLifecycle;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -52,16 +50,8 @@ public class BrokersResource {
     @Path("/{node}")
     @Endpoint(name = "get_brokers", descr = DESCR)
     public BrokerInfoDto broker(@PathParam("node") String node) {
-        int id;
-        try {
-            id = Integer.parseInt(node);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("node must be an integer node id, got '" + node + "'");
-        }
         Broker broker = lifecycle.broker();
-        if (id != broker.nodeId()) {
-            throw new NotFoundException("node " + id + " does not exist");
-        }
+        ApiParams.requireNode(node, broker.nodeId());
         return info(broker);
     }
 

@@ -706,6 +706,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             delaySeconds = Long.parseLong(seconds);
             topic = target;
         }
+        // The publish permission check (ACL); everything is allowed until an ACL plugin decides
+        broker.counters().count(Metric.CLIENT_PUBLISH_CHECK_ACL);
         Message message = new Message(topic, payload, qos, m.fixedHeader().isRetain(), session.clientId(),
                 broker.clock().millis(), properties);
         if (delaySeconds > 0) {
@@ -905,6 +907,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             codes.add(null);
         }
         List<SubscriptionRequest> valid = requests.stream().filter(r -> r != null).toList();
+        // The subscribe permission check (ACL), one per valid filter; everything is allowed until an ACL plugin decides
+        broker.counters().count(Metric.CLIENT_SUBSCRIBE_CHECK_ACL, valid.size());
         SubscribeResult result = broker.subscribe(session, valid);
         int next = 0;
         for (int i = 0; i < codes.size(); i++) {
