@@ -3,6 +3,12 @@ package io.mqttee.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,6 +25,12 @@ import java.util.List;
  *
  * <p>A packet larger than {@code max_packet_size} is not buffered: the inspector steps aside and
  * lets the decoder reject it before the payload arrives.
+ *
+ * <p>A packet whose fields run past its remaining length, or that only a server may send, never
+ * reaches Netty's decoder: that decoder does not bound its reads by the remaining length, so it
+ * would wait for bytes beyond the packet (the connection hangs, and the next packets are read as
+ * part of this one). The inspector passes a failed {@link MqttMessage} instead, which the decoder
+ * forwards untouched and the connection handler answers as malformed [MQTT-4.8.0-1, 5.0 section 4.13].
  */
 final class MqttPacketInspector extends ByteToMessageDecoder {
 
@@ -68,12 +80,112 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             if (in.readableBytes() < headerLength + remaining) {
                 return;
             }
+            int type = in.getUnsignedByte(start) >> 4;
+            if (isServerOnly(type) || !framesWithin(in.slice(start, headerLength + (int) remaining), headerLength)) {
+                in.skipBytes(headerLength + (int) remaining);
+                String why = isServerOnly(type) ? "a client may not send packet type " + type
+                        : "packet type " + type + " ends inside a field";
+                out.add(new MqttMessage(new MqttFixedHeader(MqttMessageType.valueOf(type), false,
+                        MqttQoS.AT_MOST_ONCE, false, (int) remaining), null, null,
+                        DecoderResult.failure(new DecoderException(why))));
+                continue;
+            }
             ByteBuf packet = in.readRetainedSlice(headerLength + (int) remaining);
             ProtocolViolation v = inspect(packet, headerLength);
             if (v != null) {
                 ctx.channel().attr(ProtocolViolation.KEY).set(v);
             }
             out.add(packet);
+        }
+    }
+
+    /** CONNACK, SUBACK, UNSUBACK, PINGRESP; type 0 is left to the decoder, which refuses it at once. */
+    private static boolean isServerOnly(int type) {
+        return type == 2 || type == 9 || type == 11 || type == 13;
+    }
+
+    /**
+     * Whether every field the decoder will read lies inside the packet: walks the fields the way
+     * Netty's decoder reads them (the rules are checked by {@link #inspect}).
+     */
+    boolean framesWithin(ByteBuf packet, int headerLength) {
+        int first = packet.getUnsignedByte(packet.readerIndex());
+        int type = first >> 4;
+        Reader r = new Reader(packet, packet.readerIndex() + headerLength);
+        try {
+            switch (type) {
+                case CONNECT -> {
+                    r.binary(); // protocol name
+                    int level = r.u8();
+                    int flags = r.u8();
+                    r.skipFixed(2);
+                    if (level == 5) {
+                        r.skipFixed((int) r.varint());
+                    }
+                    r.binary(); // client identifier
+                    if ((flags & 0x04) != 0) {
+                        if (level == 5) {
+                            r.skipFixed((int) r.varint());
+                        }
+                        r.binary();
+                        r.binary();
+                    }
+                    if ((flags & 0x80) != 0) {
+                        r.binary();
+                    }
+                    if ((flags & 0x40) != 0) {
+                        r.binary();
+                    }
+                }
+                case PUBLISH -> {
+                    r.binary();
+                    if (((first >> 1) & 3) != 0) {
+                        r.skipFixed(2);
+                    }
+                    if (protocolLevel == 5) {
+                        r.skipFixed((int) r.varint());
+                    }
+                }
+                case PUBACK, 5, 6, PUBCOMP -> {
+                    r.skipFixed(2);
+                    reasonAndProperties(r);
+                }
+                case SUBSCRIBE, UNSUBSCRIBE -> {
+                    r.skipFixed(2);
+                    if (protocolLevel == 5) {
+                        r.skipFixed((int) r.varint());
+                    }
+                    while (r.remaining() > 0) {
+                        r.binary();
+                        if (type == SUBSCRIBE) {
+                            r.u8();
+                        }
+                    }
+                }
+                case DISCONNECT -> reasonAndProperties(r);
+                case AUTH -> {
+                    if (protocolLevel != 5) {
+                        return false; // AUTH does not exist before MQTT 5 [MQTT-2.2]
+                    }
+                    reasonAndProperties(r);
+                }
+                default -> {
+                    // PINGREQ: nothing to read
+                }
+            }
+            return true;
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    /** MQTT 5: an optional reason code, then optional properties. */
+    private void reasonAndProperties(Reader r) {
+        if (protocolLevel == 5 && r.remaining() > 0) {
+            r.u8();
+            if (r.remaining() > 0) {
+                r.skipFixed((int) r.varint());
+            }
         }
     }
 
