@@ -84,6 +84,7 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             if (isServerOnly(type) || !framesWithin(in.slice(start, headerLength + (int) remaining), headerLength)) {
                 in.skipBytes(headerLength + (int) remaining);
                 String why = isServerOnly(type) ? "a client may not send packet type " + type
+                        : protocolLevel == 0 && type != CONNECT ? "packet type " + type + " before CONNECT"
                         : "packet type " + type + " ends inside a field";
                 out.add(new MqttMessage(new MqttFixedHeader(MqttMessageType.valueOf(type), false,
                         MqttQoS.AT_MOST_ONCE, false, (int) remaining), null, null,
@@ -111,6 +112,9 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
     boolean framesWithin(ByteBuf packet, int headerLength) {
         int first = packet.getUnsignedByte(packet.readerIndex());
         int type = first >> 4;
+        if (protocolLevel == 0 && type != CONNECT) {
+            return false; // the decoder's version is unknown before CONNECT; the handler would close anyway [MQTT-3.1.0-1]
+        }
         Reader r = new Reader(packet, packet.readerIndex() + headerLength);
         try {
             switch (type) {
@@ -119,13 +123,13 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
                     int level = r.u8();
                     int flags = r.u8();
                     r.skipFixed(2);
-                    if (level == 5) {
-                        r.skipFixed((int) r.varint());
+                    if (level == 5 && !walkProperties(r)) {
+                        return true; // an unknown property: the decoder refuses it at once
                     }
                     r.binary(); // client identifier
                     if ((flags & 0x04) != 0) {
-                        if (level == 5) {
-                            r.skipFixed((int) r.varint());
+                        if (level == 5 && !walkProperties(r)) {
+                            return true;
                         }
                         r.binary();
                         r.binary();
@@ -142,8 +146,8 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
                     if (((first >> 1) & 3) != 0) {
                         r.skipFixed(2);
                     }
-                    if (protocolLevel == 5) {
-                        r.skipFixed((int) r.varint());
+                    if (protocolLevel == 5 && !walkProperties(r)) {
+                        return true;
                     }
                 }
                 case PUBACK, 5, 6, PUBCOMP -> {
@@ -152,8 +156,8 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
                 }
                 case SUBSCRIBE, UNSUBSCRIBE -> {
                     r.skipFixed(2);
-                    if (protocolLevel == 5) {
-                        r.skipFixed((int) r.varint());
+                    if (protocolLevel == 5 && !walkProperties(r)) {
+                        return true;
                     }
                     while (r.remaining() > 0) {
                         r.binary();
@@ -179,14 +183,49 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
         }
     }
 
-    /** MQTT 5: an optional reason code, then optional properties. */
+    /**
+     * An optional reason code, then optional properties. Walked for every version: the decoder
+     * reads them from a longer packet even before MQTT 5 (such a packet is malformed there anyway).
+     */
     private void reasonAndProperties(Reader r) {
-        if (protocolLevel == 5 && r.remaining() > 0) {
+        if (r.remaining() > 0) {
             r.u8();
             if (r.remaining() > 0) {
-                r.skipFixed((int) r.varint());
+                walkProperties(r); // nothing follows the properties
             }
         }
+    }
+
+    /**
+     * Reads a property list the way the decoder does: the declared length must fit in the packet,
+     * then property by property until that length is used up, each value read whole (so a value
+     * may run past the declared length).
+     * False at an unknown identifier, which the decoder refuses at once.
+     */
+    private static boolean walkProperties(Reader r) {
+        long length = r.varint();
+        if (length > r.remaining()) {
+            throw new IndexOutOfBoundsException("property length past the end of the packet");
+        }
+        int start = r.pos;
+        while (r.pos - start < length) {
+            int id = (int) r.varint();
+            switch (id) {
+                case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> r.u8();
+                case 0x13, 0x21, 0x22, 0x23 -> r.skipFixed(2);
+                case 0x02, 0x11, 0x18, 0x27 -> r.skipFixed(4);
+                case 0x0B -> r.varint();
+                case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F, 0x09, 0x16 -> r.binary();
+                case 0x26 -> {
+                    r.binary();
+                    r.binary();
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Checks one whole packet; null when nothing is wrong. */
