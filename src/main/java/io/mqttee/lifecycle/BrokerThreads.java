@@ -35,10 +35,11 @@ final class BrokerThreads {
             if (found instanceof ThreadFactory factory) {
                 return Optional.of(factory);
             }
-            LOG.fine(() -> DEFAULT_MANAGED_THREAD_FACTORY + " is not a ThreadFactory: " + found);
+            LOG.info(() -> "MQTTee broker makes its own threads: " + DEFAULT_MANAGED_THREAD_FACTORY
+                    + " is not a ThreadFactory but " + found);
         } catch (NamingException | RuntimeException | LinkageError e) {
             // No JNDI (embedded Tomcat without naming) or no such resource (Tomcat): own threads.
-            LOG.fine(() -> "no " + DEFAULT_MANAGED_THREAD_FACTORY + ": " + e);
+            LOG.info(() -> "MQTTee broker makes its own threads: no " + DEFAULT_MANAGED_THREAD_FACTORY + " (" + e + ")");
         }
         return Optional.empty();
     }
