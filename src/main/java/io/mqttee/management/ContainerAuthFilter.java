@@ -1,17 +1,12 @@
 package io.mqttee.management;
 
-import jakarta.annotation.Priority;
-import jakarta.servlet.ServletContext;
+import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.Priorities;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -36,9 +31,12 @@ import java.util.logging.Logger;
  * the container has already authenticated the request, and checks the role
  * ({@link HttpServletRequest#isUserInRole}). Answers, as JSON errors: no or wrong credentials 401
  * (with a {@code WWW-Authenticate: Basic} challenge), a user without the role 403.
+ *
+ * <p>A servlet filter (mapped to {@code /api/v1/*} in {@code web.xml}), not a JAX-RS one: it needs
+ * the servlet request itself, and a JAX-RS provider only gets a proxy of it, which Jersey's HK2
+ * could not create in the embedded Tomcat of the tests. It runs before any JAX-RS filter.
  */
-@Priority(Priorities.AUTHENTICATION)
-public class ContainerAuthFilter implements ContainerRequestFilter {
+public class ContainerAuthFilter extends HttpFilter {
 
     /** The role a user needs for the management API. */
     public static final String ROLE = "mqtt-admin";
@@ -51,44 +49,42 @@ public class ContainerAuthFilter implements ContainerRequestFilter {
 
     private static final Logger LOG = Logger.getLogger(ContainerAuthFilter.class.getName());
 
-    @Context
-    private HttpServletRequest request;
-
-    @Context
-    private ServletContext servletContext;
+    private static final long serialVersionUID = 1L;
 
     private volatile Boolean enabled;
 
     @Override
-    public void filter(ContainerRequestContext context) {
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         if (!enabled()) {
+            chain.doFilter(request, response);
             return;
         }
         if (request.getUserPrincipal() == null) {
-            String[] credentials = basicCredentials(context.getHeaderString(HttpHeaders.AUTHORIZATION));
+            String[] credentials = basicCredentials(request.getHeader("Authorization"));
             if (credentials == null) {
-                context.abortWith(unauthorized("authentication required"));
+                unauthorized(response, "authentication required");
                 return;
             }
             try {
                 request.login(credentials[0], credentials[1]);
             } catch (ServletException e) {
-                context.abortWith(unauthorized("invalid user name or password"));
+                unauthorized(response, "invalid user name or password");
                 return;
             }
         }
         if (!request.isUserInRole(ROLE)) {
-            int status = Response.Status.FORBIDDEN.getStatusCode();
-            context.abortWith(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ErrorDto(status, "user " + request.getUserPrincipal().getName()
-                            + " lacks the role " + ROLE)).build());
+            error(response, HttpServletResponse.SC_FORBIDDEN,
+                    "user " + request.getUserPrincipal().getName() + " lacks the role " + ROLE);
+            return;
         }
+        chain.doFilter(request, response);
     }
 
     private boolean enabled() {
         Boolean on = enabled;
         if (on == null) {
-            on = isSwitchedOn(servletContext.getInitParameter(SWITCH), System::getProperty, System.getenv());
+            on = isSwitchedOn(getServletContext().getInitParameter(SWITCH), System::getProperty, System.getenv());
             enabled = on;
             if (on) {
                 LOG.info("management API: container authentication on, role " + ROLE + " required");
@@ -139,10 +135,35 @@ public class ContainerAuthFilter implements ContainerRequestFilter {
         return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
-    private static Response unauthorized(String message) {
-        int status = Response.Status.UNAUTHORIZED.getStatusCode();
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"")
-                .entity(new ErrorDto(status, message)).build();
+    private static void unauthorized(HttpServletResponse response, String message) throws IOException {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+        error(response, HttpServletResponse.SC_UNAUTHORIZED, message);
+    }
+
+    /** The API's error body, {@code {"code":..,"message":..}}, as {@link ErrorDto} is written. */
+    private static void error(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"code\":" + status + ",\"message\":" + jsonString(message) + "}");
+    }
+
+    static String jsonString(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 }

@@ -38,4 +38,9 @@ class ContainerAuthFilterTest {
         assertThat(ContainerAuthFilter.basicCredentials("Basic dXNlcg==")).isNull(); // "user", no colon
         assertThat(ContainerAuthFilter.basicCredentials(null)).isNull();
     }
+
+    @Test
+    void errorMessagesAreJsonStrings() {
+        assertThat(ContainerAuthFilter.jsonString("user \"a\\b\"\n")).isEqualTo("\"user \\\"a\\\\b\\\"\\u000a\"");
+    }
 }
