@@ -27,6 +27,8 @@ import java.util.logging.Logger;
  * {@link MqttServer}, and binds every listener. Any failure is logged at SEVERE and rethrown, so the
  * container marks the deployment failed instead of serving an API in front of a broker that is not
  * listening; {@link MqttServer#start()} itself leaves nothing bound or running when it fails.
+ * The listener's threads come from the container's {@code ManagedThreadFactory} where the server
+ * offers Jakarta Concurrency, else the listener makes its own ({@link BrokerThreads}).
  *
  * <p>When the application scope ends (undeploy, server shutdown) it stops the listeners and waits,
  * at most {@link #STOP_TIMEOUT}, for the Netty threads to end, so the port is free and no broker
@@ -69,7 +71,7 @@ public class BrokerLifecycle {
             PluginRegistry newPlugins = new PluginRegistry(List.of(
                     new HttpApiPlugin(config.pluginsDir(), BuildInfo.version()),
                     new CounterPlugin(config.pluginsDir(), BuildInfo.version(), newBroker.counters())));
-            MqttServer newServer = new MqttServer(newBroker);
+            MqttServer newServer = newServer(newBroker);
             newServer.start();
             plugins = newPlugins;
             broker = newBroker;
@@ -80,6 +82,22 @@ public class BrokerLifecycle {
             LOG.log(Level.SEVERE, "MQTTee broker failed to start: " + reason, e);
             throw new IllegalStateException("MQTTee broker failed to start: " + reason, e);
         }
+    }
+
+    /**
+     * The listener, with its threads from the container's managed thread factory where there is one
+     * ({@link BrokerThreads}), else its own.
+     */
+    private static MqttServer newServer(Broker broker) {
+        return BrokerThreads.containerThreadFactory()
+                .map(managed -> {
+                    LOG.info(() -> "MQTTee broker threads come from " + BrokerThreads.DEFAULT_MANAGED_THREAD_FACTORY);
+                    return new MqttServer(broker,
+                            BrokerThreads.named(managed, "mqttee-accept"),
+                            BrokerThreads.named(managed, "mqttee-io"),
+                            Runtime.getRuntime().availableProcessors());
+                })
+                .orElseGet(() -> new MqttServer(broker));
     }
 
     /** Stops the listeners and their threads when the application ends. */

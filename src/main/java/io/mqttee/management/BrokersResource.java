@@ -26,8 +26,12 @@ public class BrokersResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected BrokersResource() {
+    /**
+     * For CDI's client proxy only. Public because RESTEasy (WildFly) accepts a resource class only
+     * with a public constructor it could call itself; CDI still creates the instances it serves,
+     * through the {@code @Inject} constructor.
+     */
+    public BrokersResource() {
         this.lifecycle = null;
     }
 
