@@ -115,6 +115,11 @@ public final class Broker {
                 SessionConnection old = existing.connection();
                 if (old != null && existing.detach(old, DisconnectReason.TAKEN_OVER)) {
                     takenOverWill = existing.takeWill();
+                    if (existing.willDelaySeconds() > 0 && !request.cleanSession()) {
+                        // A new connection to the session before the Will Delay Interval has passed
+                        // means the will is not sent [MQTT-3.1.3-9]
+                        takenOverWill = null;
+                    }
                     counters.gauge(Stat.CONNECTIONS).decrement();
                     counters.count(Metric.CLIENT_DISCONNECTED);
                     old.close(DisconnectReason.TAKEN_OVER);

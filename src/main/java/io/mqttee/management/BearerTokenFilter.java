@@ -12,6 +12,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,8 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected BearerTokenFilter() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public BearerTokenFilter() {
         this.lifecycle = null;
     }
 
@@ -49,7 +50,7 @@ public class BearerTokenFilter implements ContainerRequestFilter {
             return; // the health check answers 503; everything else fails on its own
         }
         String token = lifecycle.plugins().plugin(HttpApiPlugin.class).settings().bearerToken();
-        if (token == null) {
+        if (token == null || authenticatedByContainer(request)) {
             return;
         }
         if (!matches(token, request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
@@ -60,6 +61,15 @@ public class BearerTokenFilter implements ContainerRequestFilter {
                     .entity(new ErrorDto(status, "missing or wrong bearer token (Authorization: Bearer <token>)"))
                     .build());
         }
+    }
+
+    /**
+     * A caller the server's own realm already admitted with the role {@code mqtt-admin}
+     * ({@link ContainerAuthFilter}) used its one Authorization header for that: it needs no token.
+     */
+    private static boolean authenticatedByContainer(ContainerRequestContext request) {
+        SecurityContext sc = request.getSecurityContext();
+        return sc != null && sc.getUserPrincipal() != null && sc.isUserInRole(ContainerAuthFilter.ROLE);
     }
 
     /** Constant-time comparison, so timing does not reveal how much of a guess was right. */

@@ -34,8 +34,8 @@ public class ClientsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected ClientsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public ClientsResource() {
         this.lifecycle = null;
     }
 

@@ -35,8 +35,8 @@ public class HealthResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected HealthResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public HealthResource() {
         this.lifecycle = null;
     }
 

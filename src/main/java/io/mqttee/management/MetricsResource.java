@@ -32,8 +32,8 @@ public class MetricsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected MetricsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public MetricsResource() {
         this.lifecycle = null;
     }
 

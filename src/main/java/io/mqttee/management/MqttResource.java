@@ -34,8 +34,8 @@ public class MqttResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected MqttResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public MqttResource() {
         this.lifecycle = null;
     }
 

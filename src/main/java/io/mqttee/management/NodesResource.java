@@ -23,8 +23,8 @@ public class NodesResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected NodesResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public NodesResource() {
         this.lifecycle = null;
     }
 

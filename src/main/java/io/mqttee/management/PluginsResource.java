@@ -42,8 +42,8 @@ public class PluginsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected PluginsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public PluginsResource() {
         this.lifecycle = null;
     }
 

@@ -30,8 +30,8 @@ public class RetainsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected RetainsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public RetainsResource() {
         this.lifecycle = null;
     }
 

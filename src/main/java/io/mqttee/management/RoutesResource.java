@@ -28,8 +28,8 @@ public class RoutesResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected RoutesResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public RoutesResource() {
         this.lifecycle = null;
     }
 

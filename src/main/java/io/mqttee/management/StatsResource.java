@@ -27,8 +27,8 @@ public class StatsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected StatsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public StatsResource() {
         this.lifecycle = null;
     }
 

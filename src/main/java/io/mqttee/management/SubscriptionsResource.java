@@ -24,8 +24,8 @@ public class SubscriptionsResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected SubscriptionsResource() {
+    /** For CDI's client proxy; public because RESTEasy (WildFly) requires a public constructor. */
+    public SubscriptionsResource() {
         this.lifecycle = null;
     }
 

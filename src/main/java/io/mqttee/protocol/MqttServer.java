@@ -73,7 +73,9 @@ public final class MqttServer {
         try {
             acceptorGroup = new MultiThreadIoEventLoopGroup(1, acceptorThreads, NioIoHandler.newFactory());
             ioGroup = new MultiThreadIoEventLoopGroup(workers, ioThreads, NioIoHandler.newFactory());
-            allChannels = new DefaultChannelGroup("mqttee-connections", GlobalEventExecutor.INSTANCE);
+            // The group's futures run on our own acceptor loop: Netty's shared GlobalEventExecutor
+            // would start a thread that outlives an undeploy by its one-second quiet period
+            allChannels = new DefaultChannelGroup("mqttee-connections", acceptorGroup.next());
             try {
                 for (ListenerConfig listener : broker.config().listeners()) {
                     bind(listener);
@@ -165,11 +167,13 @@ public final class MqttServer {
         allChannels = null;
         ioGroup = null;
         acceptorGroup = null;
-        // The connection group's close futures ran on Netty's shared GlobalEventExecutor: wait for
-        // its thread to go idle and end, and drop Netty's thread-locals on this (container) thread,
-        // so that an undeploy leaves no thread and no thread-local of the application behind.
+        // Should anything in Netty have started its shared GlobalEventExecutor thread, wait for it to
+        // end; and drop Netty's thread-locals on this (container) thread, so that an undeploy leaves
+        // no thread and no thread-local of the application behind.
         try {
             GlobalEventExecutor.INSTANCE.awaitInactivity(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException neverStarted) {
+            // the usual case: nothing used it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
