@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /** One plugin in {@code GET /api/v1/plugins}, as RMQTT writes it ({@code attrs} is null: none yet). */
+// Also on the type: JSON-B 2.0 servers (TomEE 9 with Johnzon) honour @JsonbNillable only there,
+// and RMQTT's answers carry these keys with null values
+@JsonbNillable
 public record PluginDto(
         @JsonbProperty("name") String name,
         @JsonbNillable @JsonbProperty("version") String version,

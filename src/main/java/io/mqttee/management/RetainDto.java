@@ -12,6 +12,9 @@ import java.util.Map;
  * broker does not number messages); {@code remaining_ttl} (seconds) is left out when the message
  * never expires.
  */
+// Also on the type: JSON-B 2.0 servers (TomEE 9 with Johnzon) honour @JsonbNillable only there,
+// and RMQTT's answers carry these keys with null values
+@JsonbNillable
 public record RetainDto(
         @JsonbProperty("topic") String topic,
         @JsonbNillable @JsonbProperty("msg_id") Long msgId,

@@ -8,6 +8,9 @@ import jakarta.json.bind.annotation.JsonbProperty;
  * {@code $share/<group>/} prefix, the group in {@code share} ({@code null} when not shared), the
  * subscriber's {@code ip:port} in {@code client_addr} ({@code null} if it never connected).
  */
+// Also on the type: JSON-B 2.0 servers (TomEE 9 with Johnzon) honour @JsonbNillable only there,
+// and RMQTT's answers carry these keys with null values
+@JsonbNillable
 public record SubscriptionDto(
         @JsonbProperty("node_id") int nodeId,
         @JsonbProperty("clientid") String clientId,

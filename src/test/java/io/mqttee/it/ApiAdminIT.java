@@ -44,7 +44,9 @@ class ApiAdminIT {
             "client.connack", "client.connect", "client.connected", "client.disconnected", "client.publish.check.acl",
             "client.subscribe.check.acl", "client.subscribe", "client.unsubscribe", "messages.publish",
             "messages.delivered", "messages.acked", "messages.dropped", "session.created", "session.resumed",
-            "session.subscribed", "session.unsubscribed", "session.terminated");
+            "session.subscribed", "session.unsubscribed", "session.terminated",
+            // beyond RMQTT's reference, like the keys newer RMQTT versions added
+            "client.protocol_error");
 
     @ArquillianResource
     private URL base;

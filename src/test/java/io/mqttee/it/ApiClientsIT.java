@@ -193,6 +193,11 @@ class ApiClientsIT {
             assertThat(clientIds("?_gte_mqueue_len=2" + scope)).containsExactly("flt-c");
             assertThat(clientIds("?_lte_mqueue_len=0" + scope)).containsExactlyInAnyOrder("flt-a", "flt-b");
             assertThat(api.get("/clients/flt-c").expect(200).object().getInt("mqueue_len")).isEqualTo(2);
+            // An MQTT 5 session reports its protocol and its own Session Expiry Interval
+            JsonObject v5 = api.get("/clients/flt-b").expect(200).object();
+            assertThat(v5.getInt("proto_ver")).isEqualTo(5);
+            assertThat(v5.getInt("expiry_interval")).isEqualTo(3600);
+            assertThat(v5.getBoolean("clean_start")).isFalse();
 
             long inAnHour = Instant.now().plusSeconds(3600).getEpochSecond();
             long anHourAgo = Instant.now().minusSeconds(3600).getEpochSecond();
