@@ -56,13 +56,20 @@ final class Peer {
                 Path launcher = setup.root().resolve("target/mqttee-launcher.jar");
                 cmd.addAll(List.of("java", "-Xmx" + setup.heap(),
                         "-Dmqttee.listener.tcp.external.addr=127.0.0.1:" + port));
+                // for experiments and profiling only, e.g. -XX:StartFlightRecording=...; the report names them
+                String extra = System.getenv().getOrDefault("BENCH_MQTTEE_JAVA_OPTS", "").trim();
+                if (!extra.isEmpty()) {
+                    cmd.addAll(List.of(extra.split("\\s+")));
+                }
                 if (hasLauncher(launcher)) {
                     cmd.addAll(List.of("-jar", launcher.toString(), "--http-addr", "127.0.0.1:" + freePort()));
-                    description = "embedded default: java -jar target/mqttee-launcher.jar (Tomcat + WAR)";
+                    description = "embedded default: java -jar target/mqttee-launcher.jar (Tomcat + WAR)"
+                            + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 } else {
                     cmd.addAll(List.of("-cp", setup.benchClasses() + ":" + setup.generatorClasspath(),
                             "io.mqttee.bench.peers.MqtteeMain"));
-                    description = "plain JVM: io.mqttee.protocol.MqttServer + core (no launcher in this build)";
+                    description = "plain JVM: io.mqttee.protocol.MqttServer + core (no launcher in this build)"
+                            + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 }
             }
             case "mosquitto" -> {
