@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class Session {
         final String shareKey;
         int packetId;
         boolean pubrecReceived;
+        /** Unacknowledged from an earlier connection, not yet re-sent on this one (Receive Maximum). */
+        boolean awaitingResend;
         long sentAtMillis;
 
         Outbound(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
@@ -75,6 +78,8 @@ public final class Session {
     private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private int lastPacketId;
+    /** How many inflight messages are {@code awaitingResend}; 0 on the usual path. */
+    private int awaitingResendCount;
 
     Session(String clientId, ListenerConfig limits, Clock clock, BrokerCounters counters) {
         this.clientId = clientId;
@@ -144,12 +149,27 @@ public final class Session {
         }
         active = true;
         long now = clock.millis();
-        for (Outbound o : inflight.values()) {
+        awaitingResendCount = 0;
+        // A client that now announces a smaller Receive Maximum gets no more than that in flight
+        // [MQTT-3.3.4-9]: the rest wait, keeping their packet identifiers (a QoS 2 message must
+        // not come back under a new one), and go out as acknowledgements make room
+        int room = window() - (int) inflight.values().stream().filter(o -> o.pubrecReceived).count();
+        Iterator<Outbound> it = inflight.values().iterator();
+        while (it.hasNext()) {
+            Outbound o = it.next();
             o.sentAtMillis = now;
+            o.awaitingResend = false;
             if (o.pubrecReceived) {
                 connection.sendPubrel(o.packetId);
+            } else if (room <= 0) {
+                o.awaitingResend = true;
+                awaitingResendCount++;
+            } else if (connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds)) {
+                room--;
             } else {
-                connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds);
+                // The new connection's Maximum Packet Size is smaller: it can never take this one
+                it.remove();
+                counters.count(Metric.MESSAGES_DROPPED);
             }
         }
         drain();
@@ -233,6 +253,7 @@ public final class Session {
 
     /** Moves queued messages into the window while it has room; expired ones are dropped. */
     private void drain() {
+        resendAwaiting();
         long now = clock.millis();
         long expiryMillis = limits.messageExpiryInterval().toMillis();
         while (active && !queue.isEmpty()) {
@@ -254,6 +275,34 @@ public final class Session {
             }
             queue.poll();
             sendInflight(head);
+        }
+    }
+
+    /** Re-sends held-back unacknowledged messages while fewer than the window are on the wire. */
+    private void resendAwaiting() {
+        if (!active || awaitingResendCount == 0) {
+            return;
+        }
+        int onWire = 0;
+        for (Outbound o : inflight.values()) {
+            if (!o.awaitingResend) {
+                onWire++;
+            }
+        }
+        for (Iterator<Outbound> it = inflight.values().iterator(); it.hasNext() && onWire < window(); ) {
+            Outbound o = it.next();
+            if (!o.awaitingResend) {
+                continue;
+            }
+            o.awaitingResend = false;
+            awaitingResendCount--;
+            o.sentAtMillis = clock.millis();
+            if (connection.sendPublish(o.message, o.qos, o.retain, true, o.packetId, o.subscriptionIds)) {
+                onWire++;
+            } else {
+                it.remove();
+                counters.count(Metric.MESSAGES_DROPPED);
+            }
         }
     }
 
@@ -312,7 +361,7 @@ public final class Session {
         }
         long now = clock.millis();
         for (Outbound o : inflight.values()) {
-            if (now - o.sentAtMillis >= retryMillis) {
+            if (!o.awaitingResend && now - o.sentAtMillis >= retryMillis) {
                 o.sentAtMillis = now;
                 if (o.pubrecReceived) {
                     connection.sendPubrel(o.packetId);
@@ -420,6 +469,7 @@ public final class Session {
         subscriptions.clear();
         int pending = queue.size();
         inflight.clear();
+        awaitingResendCount = 0;
         queue.clear();
         awaitingRelease.clear();
         if (pending > 0) {

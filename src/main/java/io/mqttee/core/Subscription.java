@@ -17,7 +17,7 @@ public record Subscription(String clientId, String filter, int qos, boolean noLo
                            int retainHandling, int subscriptionId, String shareGroup, int subscriberLimit) {
 
     /** {@link #subscriberLimit} of an {@code $exclusive/} subscription. */
-    public static final int EXCLUSIVE = -1;
+    public static final int EXCLUSIVE = Topics.EXCLUSIVE;
 
     /** An MQTT 3.x subscription: no options. */
     public Subscription(String clientId, String filter, int qos) {
@@ -30,12 +30,6 @@ public record Subscription(String clientId, String filter, int qos, boolean noLo
 
     /** The filter as the client wrote it, {@code $share/<group>/} prefix included. */
     public String subscribedFilter() {
-        if (shareGroup != null) {
-            return "$share/" + shareGroup + "/" + filter;
-        }
-        if (subscriberLimit == EXCLUSIVE) {
-            return "$exclusive/" + filter;
-        }
-        return subscriberLimit > 0 ? "$limit/" + subscriberLimit + "/" + filter : filter;
+        return Topics.subscribedFilter(filter, shareGroup, subscriberLimit);
     }
 }

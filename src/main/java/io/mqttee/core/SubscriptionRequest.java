@@ -16,7 +16,7 @@ public record SubscriptionRequest(String filter, int qos, boolean noLocal, boole
                                   int retainHandling, int subscriptionId, String shareGroup, int subscriberLimit) {
 
     /** {@link #subscriberLimit} of an {@code $exclusive/} subscription. */
-    public static final int EXCLUSIVE = -1;
+    public static final int EXCLUSIVE = Topics.EXCLUSIVE;
 
     /** An MQTT 3.x request: no options. */
     public SubscriptionRequest(String filter, int qos) {
@@ -25,12 +25,6 @@ public record SubscriptionRequest(String filter, int qos, boolean noLocal, boole
 
     /** The filter as the client wrote it. */
     public String subscribedFilter() {
-        if (shareGroup != null) {
-            return "$share/" + shareGroup + "/" + filter;
-        }
-        if (subscriberLimit == EXCLUSIVE) {
-            return "$exclusive/" + filter;
-        }
-        return subscriberLimit > 0 ? "$limit/" + subscriberLimit + "/" + filter : filter;
+        return Topics.subscribedFilter(filter, shareGroup, subscriberLimit);
     }
 }

@@ -73,6 +73,23 @@ public final class Topics {
         return maxLevels <= 0 || levels <= maxLevels;
     }
 
+    /** Subscriber limit of RMQTT's {@code $exclusive/<filter>}: one subscriber at a time. */
+    public static final int EXCLUSIVE = -1;
+
+    /**
+     * The filter as a client writes it, with the prefix that carries its share group
+     * ({@code $share/<group>/}) or subscriber limit ({@code $exclusive/}, {@code $limit/<N>/}).
+     */
+    public static String subscribedFilter(String filter, String shareGroup, int subscriberLimit) {
+        if (shareGroup != null) {
+            return "$share/" + shareGroup + "/" + filter;
+        }
+        if (subscriberLimit == EXCLUSIVE) {
+            return "$exclusive/" + filter;
+        }
+        return subscriberLimit > 0 ? "$limit/" + subscriberLimit + "/" + filter : filter;
+    }
+
     /** Whether a filter contains a wildcard level. */
     public static boolean isWildcard(String filter) {
         return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;

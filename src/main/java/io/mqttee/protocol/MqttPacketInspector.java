@@ -4,9 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -269,23 +266,9 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
         ProtocolViolation utf8(String what) {
             int length = u16();
             check(length);
-            for (int i = pos; i < pos + length; i++) {
-                if (buf.getByte(i) == 0) {
-                    pos += length;
-                    return ProtocolViolation.malformed(what + " contains U+0000");
-                }
-            }
-            try {
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(buf.nioBuffer(pos, length));
-            } catch (CharacterCodingException e) {
-                pos += length;
-                return ProtocolViolation.malformed(what + " is not well-formed UTF-8");
-            }
+            boolean valid = Utf8.isValidMqttString(buf, pos, length);
             pos += length;
-            return null;
+            return valid ? null : ProtocolViolation.malformed(what + " is not well-formed UTF-8 or contains U+0000");
         }
 
         /** An MQTT 5 property list: allowed identifiers, no repeats but User Property, values in range. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -256,5 +257,34 @@ class SessionTest {
         assertThat(s.isConnected()).isTrue();
         assertThat(s.detach(c2, DisconnectReason.CONNECTION_LOST)).isTrue();
         assertThat(s.isConnected()).isFalse();
+    }
+
+    @Test
+    void resumeWithASmallerReceiveMaximumResendsOnlyThatManyAndKeepsPacketIds() {
+        // [MQTT-3.3.4-9] never more unacknowledged PUBLISHes than the client's Receive Maximum;
+        // held-back QoS 2 messages keep their packet identifiers so they are not delivered twice
+        ListenerConfig limits = ListenerConfigBuilder.listener().maxInflight(8).build();
+        RecordingConnection first = new RecordingConnection();
+        Session s = session(limits, first);
+        for (int i = 0; i < 4; i++) {
+            s.offer(msg("m" + i, 2), 2, false);
+        }
+        List<Integer> ids = first.packetIds();
+        assertThat(ids).hasSize(4);
+        s.detach(first, DisconnectReason.CONNECTION_LOST);
+
+        RecordingConnection second = new RecordingConnection();
+        ConnectionInfo info = new ConnectionInfo("127.0.0.1", 2, null, 5, 60, clock.millis(), false, true);
+        s.attach(second, info, limits, null, 0, 7200, 2);
+        s.activate();
+        assertThat(second.payloads()).containsExactly("m0", "m1");
+        assertThat(second.packetIds()).containsExactly(ids.get(0), ids.get(1));
+        assertThat(second.published).allSatisfy(p -> assertThat(p.dup()).isTrue());
+
+        assertThat(s.onPubrec(ids.get(0))).isTrue();
+        assertThat(s.onPubcomp(ids.get(0))).isTrue();
+        assertThat(second.payloads()).containsExactly("m0", "m1", "m2");
+        assertThat(second.packetIds()).containsExactly(ids.get(0), ids.get(1), ids.get(2));
+        assertThat(s.inflightSize()).isEqualTo(3); // m1 and m2 on the wire, m3 still held back
     }
 }

@@ -1,0 +1,224 @@
+package io.mqttee.management;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EndpointCatalogTest {
+
+    // ------------------------------------------------------------ the real API
+
+    @Test
+    void listsTheApisEndpointsLikeRmqtt() {
+        assertThat(EndpointCatalog.of(ManagementApplication.RESOURCES)).containsExactly(
+                new EndpointDto("get_brokers", "GET", "/brokers/{node}",
+                        "Return the basic information of all nodes in the cluster"));
+    }
+
+    /**
+     * Pins the resource methods that exist. Adding one fails here until it is added to this list
+     * (and, without an {@link Endpoint}, already in the test above).
+     */
+    @Test
+    void theResourceMethodsAreExactlyThese() {
+        List<String> methods = new ArrayList<>();
+        for (Class<?> resource : ManagementApplication.RESOURCES) {
+            for (Method m : resource.getMethods()) {
+                for (Annotation a : m.getAnnotations()) {
+                    HttpMethod hm = a.annotationType().getAnnotation(HttpMethod.class);
+                    if (hm != null) {
+                        Path p = m.getAnnotation(Path.class);
+                        methods.add(hm.value() + " " + EndpointCatalog.displayPath(
+                                resource.getAnnotation(Path.class).value() + "/" + (p == null ? "" : p.value()))
+                                + " " + m.getAnnotation(Endpoint.class).name());
+                    }
+                }
+            }
+        }
+        assertThat(methods).containsExactlyInAnyOrder(
+                "GET / list_apis",
+                "GET /brokers get_brokers",
+                "GET /brokers/{node} get_brokers");
+    }
+
+    /** Every {@code @Path} class of the package is served: none was forgotten in getClasses(). */
+    @Test
+    void theApplicationServesEveryResourceClassOfThePackage() throws IOException, URISyntaxException {
+        java.nio.file.Path dir = Paths.get(ManagementApplication.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).resolve(ManagementApplication.class.getPackageName().replace('.', '/'));
+        List<Class<?>> resources = new ArrayList<>();
+        try (Stream<java.nio.file.Path> files = Files.list(dir)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                String simple = f.getFileName().toString().replace(".class", "");
+                try {
+                    Class<?> c = Class.forName(ManagementApplication.class.getPackageName() + "." + simple);
+                    if (c.isAnnotationPresent(Path.class)) {
+                        resources.add(c);
+                    }
+                } catch (ClassNotFoundException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        assertThat(resources).containsExactlyInAnyOrderElementsOf(ManagementApplication.RESOURCES);
+        assertThat(new ManagementApplication().getClasses())
+                .containsAll(ManagementApplication.RESOURCES)
+                .contains(ApiExceptionMapper.class);
+    }
+
+    // ------------------------------------------------------------ the rules, on fixtures
+
+    @Path("/things")
+    public static class Things {
+        @GET
+        @Endpoint(name = "get_things", descr = "Things")
+        public String all() {
+            return "";
+        }
+
+        @GET
+        @Path("{id: \\d{1,3}}/{part}")
+        @Endpoint(name = "get_things", descr = "Things")
+        public String one(@PathParam("id") int id, @PathParam("part") String part) {
+            return "";
+        }
+
+        @DELETE
+        @Path("/{id}/")
+        @Endpoint(name = "delete_thing", descr = "Delete a thing")
+        public void delete(@PathParam("id") int id) {
+        }
+
+        public String notAResourceMethod() {
+            return "";
+        }
+    }
+
+    @Path("/")
+    public static class Root {
+        @GET
+        @Endpoint(name = "index", descr = "Index", listed = false)
+        public String index() {
+            return "";
+        }
+
+        @POST
+        @Path("health/check")
+        @Endpoint(name = "check", descr = "Check")
+        public String check() {
+            return "";
+        }
+    }
+
+    @Test
+    void mergesOptionalTrailingParametersAndStripsRegularExpressions() {
+        assertThat(EndpointCatalog.of(List.of(Root.class, Things.class, ApiExceptionMapper.class))).containsExactly(
+                new EndpointDto("check", "POST", "/health/check", "Check"),
+                new EndpointDto("get_things", "GET", "/things/{id}/{part}", "Things"),
+                new EndpointDto("delete_thing", "DELETE", "/things/{id}", "Delete a thing"));
+    }
+
+    @Test
+    void displayPathNormalizesSlashesAndParameters() {
+        assertThat(EndpointCatalog.displayPath("/")).isEqualTo("/");
+        assertThat(EndpointCatalog.displayPath("//")).isEqualTo("/");
+        assertThat(EndpointCatalog.displayPath("brokers/")).isEqualTo("/brokers");
+        assertThat(EndpointCatalog.displayPath("/brokers//{ node : [0-9]+ }")).isEqualTo("/brokers/{node}");
+        assertThat(EndpointCatalog.displayPath("/a/{path: .*/x}/b")).isEqualTo("/a/{path}/b");
+    }
+
+    @Path("/x")
+    public static class MissingEndpoint {
+        @GET
+        public String get() {
+            return "";
+        }
+    }
+
+    @Test
+    void refusesAResourceMethodWithoutEndpoint() {
+        assertThatThrownBy(() -> EndpointCatalog.of(List.of(MissingEndpoint.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("MissingEndpoint.get")
+                .hasMessageContaining("without @Endpoint");
+    }
+
+    @Path("/x")
+    public static class ConflictingDescr {
+        @GET
+        @Endpoint(name = "x", descr = "one")
+        public String a() {
+            return "";
+        }
+
+        @GET
+        @Path("{id}")
+        @Endpoint(name = "x", descr = "two")
+        public String b() {
+            return "";
+        }
+    }
+
+    @Test
+    void refusesOneNameWithTwoDescriptions() {
+        assertThatThrownBy(() -> EndpointCatalog.of(List.of(ConflictingDescr.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("reuses endpoint name 'x'");
+    }
+
+    @Path("/x")
+    public static class UnrelatedPaths {
+        @GET
+        @Path("a")
+        @Endpoint(name = "x", descr = "d")
+        public String a() {
+            return "";
+        }
+
+        @GET
+        @Path("b/{id}")
+        @Endpoint(name = "x", descr = "d")
+        public String b() {
+            return "";
+        }
+    }
+
+    @Test
+    void refusesOneNameForPathsThatDifferByMoreThanTrailingParameters() {
+        assertThatThrownBy(() -> EndpointCatalog.of(List.of(UnrelatedPaths.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("differ by more than trailing path parameters");
+    }
+
+    @Path("/x")
+    public static class Locator {
+        @Path("sub")
+        public Things sub() {
+            return new Things();
+        }
+    }
+
+    @Test
+    void refusesSubResourceLocators() {
+        assertThatThrownBy(() -> EndpointCatalog.of(List.of(Locator.class)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sub-resource locator");
+    }
+}
