@@ -168,6 +168,10 @@ public final class BenchMain {
             m.put("broker_cpu_s", b1 - b0);
             m.put("gen_cpu_s", g1 - g0);
             m.put("window_s", seconds);
+            // CPU per delivered message: steadier than rates on a shared machine (where the broker gets a share of its core)
+            long deliveredInWindow = b.received() - a.received();
+            m.put("broker_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (b1 - b0) * 1e6 / deliveredInWindow);
+            m.put("gen_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (g1 - g0) * 1e6 / deliveredInWindow);
             m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
             if (spec.latency()) {
                 Histogram h = b.latency();
@@ -218,6 +222,7 @@ public final class BenchMain {
             }
             m.put("broker_cpu_s", b1 - b0);
             m.put("gen_cpu_s", g1 - g0);
+            m.put("broker_cpu_us_per_conn", r.connected() == 0 ? Double.NaN : (b1 - b0) * 1e6 / r.connected());
             m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
         } finally {
             ramp.close();

@@ -112,6 +112,8 @@ final class Results {
             b.append("\n| connected / failed |");
             brokers.forEach(br -> b.append(' ').append(fmt(median(br, s, "connected"), "%.0f")).append(" / ")
                     .append(fmt(median(br, s, "failed"), "%.0f")).append(" |"));
+            b.append("\n| broker CPU per connection (us) |");
+            brokers.forEach(br -> b.append(' ').append(fmt(median(br, s, "broker_cpu_us_per_conn"), "%.0f")).append(" |"));
             b.append("\n| broker RSS per connection (kB) |");
             brokers.forEach(br -> b.append(' ').append(fmt(median(br, s, "rss_per_conn_kb"), "%.1f")).append(" |"));
             b.append("\n| broker heap per connection after GC (kB) |");
@@ -126,6 +128,13 @@ final class Results {
             row(b, s, br -> fmt(median(br, s, "broker_cpu_s"), "%.1f") + " / " + fmt(median(br, s, "gen_cpu_s"), "%.1f")
                     + " s; " + fmt(median(br, s, "peak_rss_mb"), "%.0f") + " MB");
         }
+        if (!tp.isEmpty()) {
+            b.append("\n#### Broker CPU per delivered message, microseconds (median; generator's in brackets)\n\n").append(head);
+            for (String s : tp) {
+                row(b, s, br -> fmt(median(br, s, "broker_cpu_us_per_msg"), "%.2f") + " ("
+                        + fmt(median(br, s, "gen_cpu_us_per_msg"), "%.2f") + ")");
+            }
+        }
         if (brokers.contains("mqttee") && brokers.size() > 1) {
             List<String> peers = brokers.stream().filter(x -> !x.equals("mqttee")).toList();
             b.append("\n#### Ratios: MQTTee's figure divided by each peer's (median figures)\n\n")
@@ -134,6 +143,9 @@ final class Results {
                     .append(" |\n|---|").append("---|".repeat(peers.size())).append('\n');
             for (String s : tp) {
                 ratioRow(b, s + " msg/s", s, "delivered_per_s", peers);
+            }
+            for (String s : tp) {
+                ratioRow(b, s + " broker CPU per msg", s, "broker_cpu_us_per_msg", peers);
             }
             for (String s : lat) {
                 ratioRow(b, s + " p50", s, "p50_us", peers);
