@@ -92,7 +92,7 @@ public final class BenchMain {
                                     : traffic(gen, peer, spec(s, window), warmup, duration);
                         } catch (Exception e) {
                             log(b + " " + s + ": failed: " + e);
-                            results.note(b, "run " + run + " " + s + ": failed: " + e.getMessage());
+                            results.note(b, "run " + run + " " + s + ": failed: " + e);
                             continue;
                         }
                         results.add(b, s, m);
