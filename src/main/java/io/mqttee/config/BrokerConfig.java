@@ -1,5 +1,6 @@
 package io.mqttee.config;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -11,10 +12,12 @@ import java.util.List;
  * @param sharedSubscriptionStrategy {@code mqtt.shared_subscription_strategy}: which member of a share group gets a message
  * @param delayedPublishMax          {@code mqtt.delayed_publish_max}: most {@code $delayed/} messages waiting at once
  * @param maxSessions                {@code mqtt.max_sessions}: most sessions at once, 0 for no limit
+ * @param pluginsDir                 {@code plugins.dir}: the folder of the plugins' {@code <plugin>.toml} files
+ *                                   (absolute), or null: every plugin runs with its built-in defaults
  */
 public record BrokerConfig(int nodeId, List<ListenerConfig> listeners,
                            SharedSubscriptionStrategy sharedSubscriptionStrategy, int delayedPublishMax,
-                           int maxSessions) {
+                           int maxSessions, Path pluginsDir) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -23,9 +26,20 @@ public record BrokerConfig(int nodeId, List<ListenerConfig> listeners,
         }
     }
 
+    /** Without a plugins folder: plugins run with their built-in defaults. */
+    public BrokerConfig(int nodeId, List<ListenerConfig> listeners,
+                        SharedSubscriptionStrategy sharedSubscriptionStrategy, int delayedPublishMax, int maxSessions) {
+        this(nodeId, listeners, sharedSubscriptionStrategy, delayedPublishMax, maxSessions, null);
+    }
+
     /** The given node and listeners with the built-in defaults of the {@code [mqtt]} table. */
     public BrokerConfig(int nodeId, List<ListenerConfig> listeners) {
         this(nodeId, listeners, SharedSubscriptionStrategy.ROUND_ROBIN, 100_000, 0);
+    }
+
+    /** The same configuration with another plugins folder. */
+    public BrokerConfig withPluginsDir(Path dir) {
+        return new BrokerConfig(nodeId, listeners, sharedSubscriptionStrategy, delayedPublishMax, maxSessions, dir);
     }
 
     /** Node 1 with one listener, {@code external}, on 0.0.0.0:1883. */

@@ -60,8 +60,9 @@ import java.util.regex.Pattern;
  * and a system property is the narrowest (one JVM launch, one test), so the narrowest wins.
  * Overrides are strings read by the same rules as file values; one may also add a listener.
  * <p>
- * Only {@code mqttee.node.*}, {@code mqttee.listener.*}, {@code MQTTEE_NODE__*} and
- * {@code MQTTEE_LISTENER__*} are read as overrides: other {@code mqttee.*} / {@code MQTTEE_*} names
+ * Only {@code mqttee.node.*}, {@code mqttee.listener.*}, {@code mqttee.mqtt.*}, {@code mqttee.plugins.*}
+ * and their {@code MQTTEE_NODE__*}, {@code MQTTEE_LISTENER__*}, {@code MQTTEE_MQTT__*},
+ * {@code MQTTEE_PLUGINS__*} variables are read as overrides: other {@code mqttee.*} / {@code MQTTEE_*} names
  * belong to other parts (HTTP, launcher, build). Inside those namespaces, and in the file, an
  * unknown key is an error so that a typo cannot silently leave a default in place.
  * <p>
@@ -89,11 +90,15 @@ public final class TomlConfigLoader {
 
     private static final String PROPERTY_PREFIX = "mqttee.";
     private static final String ENV_PREFIX = "MQTTEE_";
-    private static final List<String> PROPERTY_NAMESPACES = List.of("mqttee.node.", "mqttee.listener.", "mqttee.mqtt.");
-    private static final List<String> ENV_NAMESPACES = List.of("MQTTEE_NODE__", "MQTTEE_LISTENER__", "MQTTEE_MQTT__");
+    private static final List<String> PROPERTY_NAMESPACES =
+            List.of("mqttee.node.", "mqttee.listener.", "mqttee.mqtt.", "mqttee.plugins.");
+    private static final List<String> ENV_NAMESPACES =
+            List.of("MQTTEE_NODE__", "MQTTEE_LISTENER__", "MQTTEE_MQTT__", "MQTTEE_PLUGINS__");
 
     /** The keys of the {@code [mqtt]} table: broker-wide MQTT settings. */
     static final Set<String> MQTT_KEYS = Set.of("shared_subscription_strategy", "delayed_publish_max", "max_sessions");
+    /** The keys of the {@code [plugins]} table. */
+    static final Set<String> PLUGINS_KEYS = Set.of("dir");
     private static final String DEFAULT_LISTENER = "external";
     private static final String BUILT_IN = "(built-in default)";
 
@@ -175,6 +180,7 @@ public final class TomlConfigLoader {
         Tree tree = new Tree();
         if (file != null) {
             readFile(file.toAbsolutePath(), tree);
+            tree.fileDir = file.toAbsolutePath().getParent();
         }
         if (tree.listeners.isEmpty()) {
             tree.listeners.put(DEFAULT_LISTENER, new LinkedHashMap<>());
@@ -206,6 +212,9 @@ public final class TomlConfigLoader {
     /** The raw settings by dotted key, before conversion. */
     private static final class Tree {
         Setting nodeId;
+        Setting pluginsDir;
+        /** The folder of the configuration file: relative paths in the file are resolved against it. */
+        Path fileDir;
         final Map<String, Setting> mqtt = new LinkedHashMap<>();
         final Map<String, Map<String, Setting>> listeners = new LinkedHashMap<>();
     }
@@ -245,6 +254,14 @@ public final class TomlConfigLoader {
                             throw unknownKey("mqtt." + e.getKey(), where);
                         }
                         tree.mqtt.put(e.getKey(), new Setting(e.getRawValue(), where, false));
+                    }
+                }
+                case "plugins" -> {
+                    for (UnmodifiableConfig.Entry e : table("plugins", top.getRawValue(), where)) {
+                        if (!PLUGINS_KEYS.contains(e.getKey())) {
+                            throw unknownKey("plugins." + e.getKey(), where);
+                        }
+                        tree.pluginsDir = new Setting(e.getRawValue(), where, false);
                     }
                 }
                 default -> throw unknownKey(top.getKey(), where);
@@ -291,6 +308,8 @@ public final class TomlConfigLoader {
             tree.nodeId = setting;
         } else if (parts.length == 2 && parts[0].equals("mqtt") && MQTT_KEYS.contains(parts[1])) {
             tree.mqtt.put(parts[1], setting);
+        } else if (parts.length == 2 && parts[0].equals("plugins") && PLUGINS_KEYS.contains(parts[1])) {
+            tree.pluginsDir = setting;
         } else if (parts.length == 4 && parts[0].equals("listener") && parts[1].equals("tcp")
                 && LISTENER_NAME.matcher(parts[2]).matches() && LISTENER_KEYS.contains(parts[3])) {
             String name = parts[2];
@@ -347,7 +366,37 @@ public final class TomlConfigLoader {
         }
         int delayedPublishMax = mqttInteger(tree, "delayed_publish_max", d.delayedPublishMax());
         int maxSessions = mqttInteger(tree, "max_sessions", d.maxSessions());
-        return new BrokerConfig(nodeId, listeners, strategy, delayedPublishMax, maxSessions);
+        return new BrokerConfig(nodeId, listeners, strategy, delayedPublishMax, maxSessions, pluginsDir(tree));
+    }
+
+    /**
+     * {@code plugins.dir}: a relative path in the file is resolved against the file's folder, one in
+     * an override against the working directory. The folder must exist: a typo would otherwise
+     * silently leave every plugin on its defaults.
+     */
+    private static Path pluginsDir(Tree tree) {
+        Setting s = tree.pluginsDir;
+        if (s == null) {
+            return null;
+        }
+        String key = "plugins.dir";
+        if (!(s.value() instanceof String text) || text.isBlank()) {
+            throw invalid(key, s.where(), "expected a folder path, got " + describe(s));
+        }
+        Path dir;
+        try {
+            dir = Path.of(text.trim());
+        } catch (InvalidPathException e) {
+            throw invalid(key, s.where(), "invalid path \"" + text + "\": " + e.getMessage());
+        }
+        if (!dir.isAbsolute() && !s.text() && tree.fileDir != null) {
+            dir = tree.fileDir.resolve(dir);
+        }
+        dir = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw invalid(key, s.where(), "folder " + dir + " does not exist");
+        }
+        return dir;
     }
 
     private static int mqttInteger(Tree tree, String name, int fallback) {
@@ -583,7 +632,7 @@ public final class TomlConfigLoader {
      *
      * @throws IllegalArgumentException with the reason
      */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         String t = text.trim();
         if (t.startsWith("-")) {
             throw new IllegalArgumentException("must not be negative, got \"" + text + "\"");

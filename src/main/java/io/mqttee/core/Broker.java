@@ -115,6 +115,11 @@ public final class Broker {
                 SessionConnection old = existing.connection();
                 if (old != null && existing.detach(old, DisconnectReason.TAKEN_OVER)) {
                     takenOverWill = existing.takeWill();
+                    if (existing.willDelaySeconds() > 0 && !request.cleanSession()) {
+                        // A new connection to the session before the Will Delay Interval has passed
+                        // means the will is not sent [MQTT-3.1.3-9]
+                        takenOverWill = null;
+                    }
                     counters.gauge(Stat.CONNECTIONS).decrement();
                     counters.count(Metric.CLIENT_DISCONNECTED);
                     old.close(DisconnectReason.TAKEN_OVER);
@@ -620,6 +625,35 @@ public final class Broker {
             }
         }
         return removed;
+    }
+
+    /**
+     * Removes the retained message of one topic name (the API's delete); the retained gauge follows.
+     *
+     * @return false when the topic had none
+     */
+    public boolean removeRetained(String topic) {
+        boolean removed = retained.remove(topic);
+        counters.gauge(Stat.RETAINED).set(retained.size());
+        return removed;
+    }
+
+    /**
+     * The retained messages matching {@code filter}, by topic, without expired ones (which are
+     * dropped as they are found [MQTT-3.3.2-5]).
+     */
+    public List<Message> retainedMatching(String filter) {
+        long now = clock.millis();
+        List<Message> out = new ArrayList<>();
+        for (Message m : retained.matching(filter)) {
+            if (m.expiresAtMillis() <= now) {
+                removeRetained(m.topic());
+            } else {
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparing(Message::topic));
+        return out;
     }
 
     public Optional<Session> session(String clientId) {

@@ -12,6 +12,12 @@ public enum Metric {
     CLIENT_SUBSCRIBE_CHECK_ACL("client.subscribe.check.acl"),
     CLIENT_SUBSCRIBE("client.subscribe"),
     CLIENT_UNSUBSCRIBE("client.unsubscribe"),
+    /**
+     * Connections the server closed or refused because of a packet that broke the protocol:
+     * malformed, a protocol error, or a protocol limit (packet size, topic alias, receive maximum,
+     * QoS not supported). Not an RMQTT name; MQTTee's own. Counted once per connection.
+     */
+    CLIENT_PROTOCOL_ERROR("client.protocol_error"),
     MESSAGES_PUBLISH("messages.publish"),
     MESSAGES_DELIVERED("messages.delivered"),
     MESSAGES_ACKED("messages.acked"),

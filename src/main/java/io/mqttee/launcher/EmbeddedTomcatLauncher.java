@@ -131,6 +131,9 @@ public final class EmbeddedTomcatLauncher {
             Connector connector = new Connector();
             connector.setPort(options.httpPort());
             connector.setProperty("address", options.httpHost());
+            // GET /api/v1/routes/foo%2f1 (RMQTT's URL-encoded topic): Tomcat refuses %2F by default;
+            // passed through undecoded, JAX-RS decodes it into the {topic} parameter
+            connector.setEncodedSolidusHandling("passthrough");
             tomcat.setConnector(connector);
             // No default web.xml: no JSP servlet, no default servlet; the WAR brings what it serves.
             tomcat.setAddDefaultWebXmlToWebapp(false);

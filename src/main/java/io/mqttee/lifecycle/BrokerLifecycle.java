@@ -3,6 +3,10 @@ package io.mqttee.lifecycle;
 import io.mqttee.config.BrokerConfig;
 import io.mqttee.config.TomlConfigLoader;
 import io.mqttee.core.Broker;
+import io.mqttee.management.BuildInfo;
+import io.mqttee.plugins.CounterPlugin;
+import io.mqttee.plugins.HttpApiPlugin;
+import io.mqttee.plugins.PluginRegistry;
 import io.mqttee.protocol.MqttServer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,6 +27,8 @@ import java.util.logging.Logger;
  * {@link MqttServer}, and binds every listener. Any failure is logged at SEVERE and rethrown, so the
  * container marks the deployment failed instead of serving an API in front of a broker that is not
  * listening; {@link MqttServer#start()} itself leaves nothing bound or running when it fails.
+ * The listener's threads come from the container's {@code ManagedThreadFactory} where the server
+ * offers Jakarta Concurrency, else the listener makes its own ({@link BrokerThreads}).
  *
  * <p>When the application scope ends (undeploy, server shutdown) it stops the listeners and waits,
  * at most {@link #STOP_TIMEOUT}, for the Netty threads to end, so the port is free and no broker
@@ -41,6 +48,7 @@ public class BrokerLifecycle {
     // Written under the monitor by start/stop; read without it by request threads.
     private volatile Broker broker;
     private volatile MqttServer server;
+    private volatile PluginRegistry plugins;
 
     /** For CDI: the container creates the one instance (and its client proxy) through this. */
     protected BrokerLifecycle() {
@@ -59,8 +67,13 @@ public class BrokerLifecycle {
         try {
             BrokerConfig config = TomlConfigLoader.fromEnvironment();
             Broker newBroker = new Broker(config, Clock.systemUTC());
-            MqttServer newServer = new MqttServer(newBroker);
+            // Plugin files are read before anything binds: a bad one fails the deployment cleanly
+            PluginRegistry newPlugins = new PluginRegistry(List.of(
+                    new HttpApiPlugin(config.pluginsDir(), BuildInfo.version()),
+                    new CounterPlugin(config.pluginsDir(), BuildInfo.version(), newBroker.counters())));
+            MqttServer newServer = newServer(newBroker);
             newServer.start();
+            plugins = newPlugins;
             broker = newBroker;
             server = newServer;
             LOG.info(() -> "MQTTee broker node " + config.nodeId() + " started");
@@ -71,12 +84,29 @@ public class BrokerLifecycle {
         }
     }
 
+    /**
+     * The listener, with its threads from the container's managed thread factory where there is one
+     * ({@link BrokerThreads}), else its own.
+     */
+    private static MqttServer newServer(Broker broker) {
+        return BrokerThreads.containerThreadFactory()
+                .map(managed -> {
+                    LOG.info(() -> "MQTTee broker threads come from " + BrokerThreads.DEFAULT_MANAGED_THREAD_FACTORY);
+                    return new MqttServer(broker,
+                            BrokerThreads.named(managed, "mqttee-accept"),
+                            BrokerThreads.named(managed, "mqttee-io"),
+                            Runtime.getRuntime().availableProcessors());
+                })
+                .orElseGet(() -> new MqttServer(broker));
+    }
+
     /** Stops the listeners and their threads when the application ends. */
     @PreDestroy
     synchronized void stop() {
         MqttServer running = server;
         server = null;
         broker = null;
+        plugins = null;
         if (running != null) {
             running.stop(STOP_TIMEOUT);
             LOG.info("MQTTee broker stopped");
@@ -90,6 +120,24 @@ public class BrokerLifecycle {
      */
     public Broker broker() {
         Broker running = broker;
+        if (running == null) {
+            throw new IllegalStateException("the MQTTee broker is not running");
+        }
+        return running;
+    }
+
+    /** Whether the broker is running (started and not stopped). */
+    public boolean isRunning() {
+        return broker != null;
+    }
+
+    /**
+     * The running broker's plugins.
+     *
+     * @throws IllegalStateException if the broker is not running
+     */
+    public PluginRegistry plugins() {
+        PluginRegistry running = plugins;
         if (running == null) {
             throw new IllegalStateException("the MQTTee broker is not running");
         }

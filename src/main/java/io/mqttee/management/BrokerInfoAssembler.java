@@ -32,13 +32,18 @@ public final class BrokerInfoAssembler {
         this.version = version;
     }
 
+    /** A standalone node's name: {@code <id>@127.0.0.1}. */
+    public static String nodeName(int nodeId) {
+        return nodeId + "@" + STANDALONE_ADDRESS;
+    }
+
     public BrokerInfoDto toDto(Broker broker) {
         Instant now = clock.instant();
         Duration uptime = Duration.ofMillis(now.toEpochMilli() - broker.startedAtMillis());
         return new BrokerInfoDto(
                 TimeFormats.datetime(now, zone),
                 broker.nodeId(),
-                broker.nodeId() + "@" + STANDALONE_ADDRESS,
+                nodeName(broker.nodeId()),
                 RUNNING,
                 SYSDESCR,
                 TimeFormats.uptime(uptime),

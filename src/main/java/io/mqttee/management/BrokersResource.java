@@ -4,9 +4,7 @@ import io.mqttee.core.Broker;
 import io.mqttee.lifecycle.BrokerLifecycle;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -28,8 +26,12 @@ public class BrokersResource {
 
     private final BrokerLifecycle lifecycle;
 
-    /** For CDI's client proxy only. */
-    protected BrokersResource() {
+    /**
+     * For CDI's client proxy only. Public because RESTEasy (WildFly) accepts a resource class only
+     * with a public constructor it could call itself; CDI still creates the instances it serves,
+     * through the {@code @Inject} constructor.
+     */
+    public BrokersResource() {
         this.lifecycle = null;
     }
 
@@ -52,16 +54,8 @@ public class BrokersResource {
     @Path("/{node}")
     @Endpoint(name = "get_brokers", descr = DESCR)
     public BrokerInfoDto broker(@PathParam("node") String node) {
-        int id;
-        try {
-            id = Integer.parseInt(node);
-        } catch (NumberFormatException e) {
-            throw new BadRequestException("node must be an integer node id, got '" + node + "'");
-        }
         Broker broker = lifecycle.broker();
-        if (id != broker.nodeId()) {
-            throw new NotFoundException("node " + id + " does not exist");
-        }
+        ApiParams.requireNode(node, broker.nodeId());
         return info(broker);
     }
 

@@ -16,10 +16,16 @@ import java.util.Set;
 public class ManagementApplication extends Application {
 
     /** The resource classes, in the order {@code GET /api/v1} lists their endpoints. */
-    static final List<Class<?>> RESOURCES = List.of(ApiIndexResource.class, BrokersResource.class);
+    static final List<Class<?>> RESOURCES = List.of(ApiIndexResource.class, BrokersResource.class,
+            NodesResource.class, HealthResource.class, ClientsResource.class, SubscriptionsResource.class,
+            RoutesResource.class, MqttResource.class, PluginsResource.class, StatsResource.class,
+            MetricsResource.class, RetainsResource.class);
 
-    /** Providers: the mapper that turns every failure into a JSON error body. */
-    static final List<Class<?>> PROVIDERS = List.of(ApiExceptionMapper.class);
+    /**
+     * Providers: the mapper that turns every failure into a JSON error body, and the bearer-token
+     * check of the http-api plugin.
+     */
+    static final List<Class<?>> PROVIDERS = List.of(ApiExceptionMapper.class, BearerTokenFilter.class);
 
     @Override
     public Set<Class<?>> getClasses() {

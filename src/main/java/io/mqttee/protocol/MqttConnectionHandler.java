@@ -124,6 +124,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private int protocolVersion;
     /** Set when the server decides to close, so the session learns why. */
     private volatile DisconnectReason closeReason;
+    /** Whether this connection was counted in {@code client.protocol_error} already. */
+    private boolean protocolErrorCounted;
 
     // MQTT 5 connection state
     private long clientMaximumPacketSize = UNLIMITED_PACKET_SIZE;
@@ -264,12 +266,14 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (session == null) {
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
                 // Unsupported protocol level: CONNACK 0x01 (3.x wording), then close [MQTT-3.1.2-2]
+                countProtocolError();
                 refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
             } else if (cause instanceof MqttIdentifierRejectedException) {
                 refuseConnect(isV5() ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
                         : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED); // [MQTT-3.1.3-9]
             } else {
                 LOG.fine(() -> "closing " + channel + ": malformed packet before CONNECT: " + cause.getMessage());
+                countProtocolError();
                 channel.close();
             }
         } else if (cause instanceof TooLongFrameException) {
@@ -285,6 +289,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (session == null && m instanceof MqttConnectMessage connect) {
             protocolVersion = connect.variableHeader().version();
             if (isV5()) {
+                countProtocolError();
                 LOG.fine(() -> "refusing CONNECT on " + channel + ": " + v.message());
                 refuseConnect(v.reasonCode() == ProtocolViolation.MALFORMED_PACKET
                         ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET
@@ -323,6 +328,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         MqttConnectPayload payload = m.payload();
         protocolVersion = vh.version();
         if (protocolVersion != 3 && protocolVersion != 4 && protocolVersion != 5) {
+            countProtocolError();
             refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION); // [MQTT-3.1.2-2]
             return;
         }
@@ -625,6 +631,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** A malformed CONNECT: 3.x closes [MQTT-4.8.0-1]; 5 may say why with CONNACK 0x81 first. */
     private void refuseMalformed(String why) {
         LOG.fine(() -> "refusing CONNECT on " + channel + ": " + why);
+        countProtocolError();
         if (isV5()) {
             refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET);
         } else {
@@ -635,6 +642,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private void refuseProtocolError(String why) {
         LOG.fine(() -> "refusing CONNECT on " + channel + ": " + why);
+        countProtocolError();
         refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
     }
 
@@ -706,6 +714,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             delaySeconds = Long.parseLong(seconds);
             topic = target;
         }
+        // The publish permission check (ACL); everything is allowed until an ACL plugin decides
+        broker.counters().count(Metric.CLIENT_PUBLISH_CHECK_ACL);
         Message message = new Message(topic, payload, qos, m.fixedHeader().isRetain(), session.clientId(),
                 broker.clock().millis(), properties);
         if (delaySeconds > 0) {
@@ -905,6 +915,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             codes.add(null);
         }
         List<SubscriptionRequest> valid = requests.stream().filter(r -> r != null).toList();
+        // The subscribe permission check (ACL), one per valid filter; everything is allowed until an ACL plugin decides
+        broker.counters().count(Metric.CLIENT_SUBSCRIBE_CHECK_ACL, valid.size());
         SubscribeResult result = broker.subscribe(session, valid);
         int next = 0;
         for (int i = 0; i < codes.size(); i++) {
@@ -983,6 +995,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
      */
     private void disconnect(DisconnectReason reason, byte reasonCode, String why) {
         LOG.fine(() -> "closing " + channel + ": " + why);
+        if (reason == DisconnectReason.PROTOCOL_ERROR && isBadPacketCode(reasonCode)) {
+            countProtocolError();
+        }
         if (closeReason == null) {
             closeReason = reason;
         }
@@ -992,6 +1007,23 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             channel.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
+        }
+    }
+
+    /** The reason codes that blame the packet the client sent (not quota or authorization). */
+    private static boolean isBadPacketCode(byte reasonCode) {
+        return switch (reasonCode) {
+            case RC_MALFORMED_PACKET, RC_PROTOCOL_ERROR, RC_TOPIC_NAME_INVALID, RC_RECEIVE_MAXIMUM_EXCEEDED,
+                 RC_TOPIC_ALIAS_INVALID, RC_PACKET_TOO_LARGE, RC_PAYLOAD_FORMAT_INVALID, RC_QOS_NOT_SUPPORTED -> true;
+            default -> false;
+        };
+    }
+
+    /** Counts this connection in {@code client.protocol_error}, once. */
+    private void countProtocolError() {
+        if (!protocolErrorCounted) {
+            protocolErrorCounted = true;
+            broker.counters().count(Metric.CLIENT_PROTOCOL_ERROR);
         }
     }
 

@@ -3,6 +3,12 @@ package io.mqttee.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
 
 import java.util.List;
 
@@ -16,6 +22,12 @@ import java.util.List;
  *
  * <p>A packet larger than {@code max_packet_size} is not buffered: the inspector steps aside and
  * lets the decoder reject it before the payload arrives.
+ *
+ * <p>A packet whose fields run past its remaining length, or that only a server may send, never
+ * reaches Netty's decoder: that decoder does not bound its reads by the remaining length, so it
+ * would wait for bytes beyond the packet (the connection hangs, and the next packets are read as
+ * part of this one). The inspector passes a failed {@link MqttMessage} instead, which the decoder
+ * forwards untouched and the connection handler answers as malformed [MQTT-4.8.0-1, 5.0 section 4.13].
  */
 final class MqttPacketInspector extends ByteToMessageDecoder {
 
@@ -65,6 +77,17 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             if (in.readableBytes() < headerLength + remaining) {
                 return;
             }
+            int type = in.getUnsignedByte(start) >> 4;
+            if (isServerOnly(type) || !framesWithin(in.slice(start, headerLength + (int) remaining), headerLength)) {
+                in.skipBytes(headerLength + (int) remaining);
+                String why = isServerOnly(type) ? "a client may not send packet type " + type
+                        : protocolLevel == 0 && type != CONNECT ? "packet type " + type + " before CONNECT"
+                        : "packet type " + type + " ends inside a field";
+                out.add(new MqttMessage(new MqttFixedHeader(MqttMessageType.valueOf(type), false,
+                        MqttQoS.AT_MOST_ONCE, false, (int) remaining), null, null,
+                        DecoderResult.failure(new DecoderException(why))));
+                continue;
+            }
             ByteBuf packet = in.readRetainedSlice(headerLength + (int) remaining);
             ProtocolViolation v = inspect(packet, headerLength);
             if (v != null) {
@@ -72,6 +95,134 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             }
             out.add(packet);
         }
+    }
+
+    /** CONNACK, SUBACK, UNSUBACK, PINGRESP; type 0 is left to the decoder, which refuses it at once. */
+    private static boolean isServerOnly(int type) {
+        return type == 2 || type == 9 || type == 11 || type == 13;
+    }
+
+    /**
+     * Whether every field the decoder will read lies inside the packet: walks the fields the way
+     * Netty's decoder reads them (the rules are checked by {@link #inspect}).
+     */
+    boolean framesWithin(ByteBuf packet, int headerLength) {
+        int first = packet.getUnsignedByte(packet.readerIndex());
+        int type = first >> 4;
+        if (protocolLevel == 0 && type != CONNECT) {
+            return false; // the decoder's version is unknown before CONNECT; the handler would close anyway [MQTT-3.1.0-1]
+        }
+        Reader r = new Reader(packet, packet.readerIndex() + headerLength);
+        try {
+            switch (type) {
+                case CONNECT -> {
+                    r.binary(); // protocol name
+                    int level = r.u8();
+                    int flags = r.u8();
+                    r.skipFixed(2);
+                    if (level == 5 && !walkProperties(r)) {
+                        return true; // an unknown property: the decoder refuses it at once
+                    }
+                    r.binary(); // client identifier
+                    if ((flags & 0x04) != 0) {
+                        if (level == 5 && !walkProperties(r)) {
+                            return true;
+                        }
+                        r.binary();
+                        r.binary();
+                    }
+                    if ((flags & 0x80) != 0) {
+                        r.binary();
+                    }
+                    if ((flags & 0x40) != 0) {
+                        r.binary();
+                    }
+                }
+                case PUBLISH -> {
+                    r.binary();
+                    if (((first >> 1) & 3) != 0) {
+                        r.skipFixed(2);
+                    }
+                    if (protocolLevel == 5 && !walkProperties(r)) {
+                        return true;
+                    }
+                }
+                case PUBACK, 5, 6, PUBCOMP -> {
+                    r.skipFixed(2);
+                    reasonAndProperties(r);
+                }
+                case SUBSCRIBE, UNSUBSCRIBE -> {
+                    r.skipFixed(2);
+                    if (protocolLevel == 5 && !walkProperties(r)) {
+                        return true;
+                    }
+                    while (r.remaining() > 0) {
+                        r.binary();
+                        if (type == SUBSCRIBE) {
+                            r.u8();
+                        }
+                    }
+                }
+                case DISCONNECT -> reasonAndProperties(r);
+                case AUTH -> {
+                    if (protocolLevel != 5) {
+                        return false; // AUTH does not exist before MQTT 5 [MQTT-2.2]
+                    }
+                    reasonAndProperties(r);
+                }
+                default -> {
+                    // PINGREQ: nothing to read
+                }
+            }
+            return true;
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
+    /**
+     * An optional reason code, then optional properties. Walked for every version: the decoder
+     * reads them from a longer packet even before MQTT 5 (such a packet is malformed there anyway).
+     */
+    private void reasonAndProperties(Reader r) {
+        if (r.remaining() > 0) {
+            r.u8();
+            if (r.remaining() > 0) {
+                walkProperties(r); // nothing follows the properties
+            }
+        }
+    }
+
+    /**
+     * Reads a property list the way the decoder does: the declared length must fit in the packet,
+     * then property by property until that length is used up, each value read whole (so a value
+     * may run past the declared length).
+     * False at an unknown identifier, which the decoder refuses at once.
+     */
+    private static boolean walkProperties(Reader r) {
+        long length = r.varint();
+        if (length > r.remaining()) {
+            throw new IndexOutOfBoundsException("property length past the end of the packet");
+        }
+        int start = r.pos;
+        while (r.pos - start < length) {
+            int id = (int) r.varint();
+            switch (id) {
+                case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> r.u8();
+                case 0x13, 0x21, 0x22, 0x23 -> r.skipFixed(2);
+                case 0x02, 0x11, 0x18, 0x27 -> r.skipFixed(4);
+                case 0x0B -> r.varint();
+                case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F, 0x09, 0x16 -> r.binary();
+                case 0x26 -> {
+                    r.binary();
+                    r.binary();
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Checks one whole packet; null when nothing is wrong. */

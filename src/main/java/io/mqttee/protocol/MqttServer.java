@@ -6,10 +6,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -75,9 +71,11 @@ public final class MqttServer {
             throw new IllegalStateException("already started");
         }
         try {
-            acceptorGroup = new MultiThreadIoEventLoopGroup(1, acceptorThreads, ioHandlerFactory());
-            ioGroup = new MultiThreadIoEventLoopGroup(workers, ioThreads, ioHandlerFactory());
-            allChannels = new DefaultChannelGroup("mqttee-connections", GlobalEventExecutor.INSTANCE);
+            acceptorGroup = new MultiThreadIoEventLoopGroup(1, acceptorThreads, NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(workers, ioThreads, NioIoHandler.newFactory());
+            // The group's futures run on our own acceptor loop: Netty's shared GlobalEventExecutor
+            // would start a thread that outlives an undeploy by its one-second quiet period
+            allChannels = new DefaultChannelGroup("mqttee-connections", acceptorGroup.next());
             try {
                 for (ListenerConfig listener : broker.config().listeners()) {
                     bind(listener);
@@ -97,7 +95,7 @@ public final class MqttServer {
     private void bind(ListenerConfig listener) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptorGroup, ioGroup)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, listener.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, listener.nodelay())
@@ -108,21 +106,11 @@ public final class MqttServer {
             Channel ch = b.bind(address).syncUninterruptibly().channel();
             serverChannels.put(listener.name(), ch);
             allChannels.add(ch);
-            LOG.info(() -> "MQTT listener '" + listener.name() + "' on " + ch.localAddress() + " (" + transportName() + ")");
+            LOG.info(() -> "MQTT listener '" + listener.name() + "' on " + ch.localAddress());
         } catch (Exception e) {
             throw new MqttServerException("cannot bind MQTT listener '" + listener.name() + "' to "
                     + listener.host() + ":" + listener.port() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Native epoll on Linux when its library loads, else NIO: same behaviour, fewer system calls. */
-    private static IoHandlerFactory ioHandlerFactory() {
-        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
-
-    /** Which transport the listeners use, for the startup log. */
-    static String transportName() {
-        return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
     private void runBrokerTimers() {
@@ -179,11 +167,13 @@ public final class MqttServer {
         allChannels = null;
         ioGroup = null;
         acceptorGroup = null;
-        // The connection group's close futures ran on Netty's shared GlobalEventExecutor: wait for
-        // its thread to go idle and end, and drop Netty's thread-locals on this (container) thread,
-        // so that an undeploy leaves no thread and no thread-local of the application behind.
+        // Should anything in Netty have started its shared GlobalEventExecutor thread, wait for it to
+        // end; and drop Netty's thread-locals on this (container) thread, so that an undeploy leaves
+        // no thread and no thread-local of the application behind.
         try {
             GlobalEventExecutor.INSTANCE.awaitInactivity(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException neverStarted) {
+            // the usual case: nothing used it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -56,9 +56,48 @@ class TomlConfigLoaderTest {
     }
 
     @Test
-    void exampleFileEqualsDefaults() {
+    void exampleFileEqualsDefaultsWithTheShippedPluginsFolder() {
         Path example = Path.of("server-config", "mqttee.toml");
-        assertThat(TomlConfigLoader.load(example, NONE, NONE)).isEqualTo(BrokerConfig.defaults());
+        assertThat(TomlConfigLoader.load(example, NONE, NONE)).isEqualTo(BrokerConfig.defaults()
+                .withPluginsDir(Path.of("server-config", "plugins").toAbsolutePath().normalize()));
+    }
+
+    // ------------------------------------------------------------ [plugins]
+
+    @Test
+    void pluginsDirIsResolvedAgainstTheFilesFolder() throws IOException {
+        Files.createDirectories(dir.resolve("plugins"));
+        assertThat(load("[plugins]\ndir = \"plugins\"\n").pluginsDir()).isEqualTo(dir.resolve("plugins"));
+    }
+
+    @Test
+    void noPluginsDirMeansBuiltInPluginDefaults() throws IOException {
+        assertThat(load("").pluginsDir()).isNull();
+    }
+
+    @Test
+    void pluginsDirThatDoesNotExistIsRefusedWithTheKey() {
+        assertThatThrownBy(() -> load("[plugins]\ndir = \"nowhere\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plugins.dir")
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void unknownPluginsKeyIsRefusedWithTheKey() {
+        assertThatThrownBy(() -> load("[plugins]\ndirectory = \"x\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plugins.directory");
+    }
+
+    @Test
+    void pluginsDirCanBeOverriddenBySystemPropertyAndEnvironment() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        assertThat(TomlConfigLoader.load(null, NONE, Map.of("MQTTEE_PLUGINS__DIR", a.toString())).pluginsDir())
+                .isEqualTo(a);
+        assertThat(TomlConfigLoader.load(null, Map.of("mqttee.plugins.dir", b.toString()),
+                Map.of("MQTTEE_PLUGINS__DIR", a.toString())).pluginsDir()).isEqualTo(b);
     }
 
     @Test

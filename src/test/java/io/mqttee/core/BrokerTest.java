@@ -466,4 +466,27 @@ class BrokerTest {
         broker.publish(msg("t", "1", 0, false));
         assertThat(metric(Metric.MESSAGES_PUBLISH)).isEqualTo(1);
     }
+
+    @Test
+    void removeRetainedUpdatesTheRetainedGauge() {
+        broker.publish(msg("r/1", "a", 0, true));
+        broker.publish(msg("r/2", "b", 0, true));
+        assertThat(gauge(Stat.RETAINED)).isEqualTo(2);
+        assertThat(broker.removeRetained("r/1")).isTrue();
+        assertThat(broker.removeRetained("r/1")).isFalse();
+        assertThat(gauge(Stat.RETAINED)).isEqualTo(1);
+        assertThat(max(Stat.RETAINED)).isEqualTo(2);
+    }
+
+    @Test
+    void retainedMatchingIsSortedByTopicAndDropsExpiredMessages() {
+        broker.publish(msg("r/b", "b", 0, true));
+        broker.publish(msg("r/a", "a", 0, true));
+        broker.publish(new Message("r/c", new byte[] {1}, 0, true, "pub", clock.millis(),
+                new MessageProperties(null, 10L, null, null, null, List.of())));
+        assertThat(broker.retainedMatching("r/#")).extracting(Message::topic).containsExactly("r/a", "r/b", "r/c");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(broker.retainedMatching("r/#")).extracting(Message::topic).containsExactly("r/a", "r/b");
+        assertThat(gauge(Stat.RETAINED)).isEqualTo(2);
+    }
 }

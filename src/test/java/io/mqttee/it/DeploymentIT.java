@@ -16,6 +16,8 @@ import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.net.URI;
@@ -31,15 +33,20 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Deploys the packaged Tomcat-ready WAR ({@code target/mqttee-tomcat.war}, as built, not a test
- * archive) and checks it from outside, as a client would: the MQTT listener started by the CDI
- * lifecycle, the management API over HTTP, and an MQTT round trip. Undeploy is checked by
- * {@link UndeployIT}.
+ * Deploys the packaged WAR (as built, not a test archive: {@code target/mqttee-tomcat.war} in
+ * embedded Tomcat, the thin {@code target/mqttee.war} in WildFly and TomEE) and checks it from
+ * outside, as a client would: the MQTT listener started by the CDI lifecycle, the management API
+ * over HTTP (the same JSON in every container), and MQTT round trips at QoS 0, 1 and 2. Undeploy is
+ * checked by {@link UndeployIT}. The base URL comes from Arquillian: the context path is
+ * {@code /mqttee} here in every container, but differs by runtime in general.
  */
 @ExtendWith({FreePorts.class, ArquillianExtension.class})
 class DeploymentIT {
 
-    static final String WAR_PROPERTY = "mqttee.tomcatWar";
+    /** The WAR under test, set by each failsafe execution (the thin WAR for full servers). */
+    static final String WAR_PROPERTY = "mqttee.testWar";
+    /** The former name of {@link #WAR_PROPERTY}, still read when that one is not set. */
+    static final String TOMCAT_WAR_PROPERTY = "mqttee.tomcatWar";
 
     @ArquillianResource
     private URL base;
@@ -51,7 +58,7 @@ class DeploymentIT {
 
     /** The WAR that {@code mvn package} built, under {@code name} (which sets the context path). */
     static WebArchive packagedWar(String name) {
-        String path = System.getProperty(WAR_PROPERTY);
+        String path = System.getProperty(WAR_PROPERTY, System.getProperty(TOMCAT_WAR_PROPERTY));
         assertThat(path).as("system property %s (set by failsafe)", WAR_PROPERTY).isNotBlank();
         File war = new File(path);
         assertThat(war).as("the packaged WAR; run 'mvn package' first").isFile();
@@ -73,7 +80,7 @@ class DeploymentIT {
             Probes.JsonResponse r = Probes.getJson(api(root));
             assertThat(r.status()).isEqualTo(200);
             JsonArray list = r.body().asJsonArray();
-            assertThat(list).hasSize(1);
+            assertThat(list).hasSizeGreaterThan(1); // every endpoint: checked one by one in ApiAdminIT
             JsonObject brokers = list.getJsonObject(0);
             assertThat(brokers.keySet()).containsExactlyInAnyOrder("name", "method", "path", "descr");
             assertThat(brokers.getString("name")).isEqualTo("get_brokers");
@@ -110,7 +117,7 @@ class DeploymentIT {
         assertThat(node.getString("sysdescr")).isEqualTo("MQTTee Broker");
         assertThat(node.getString("version")).isEqualTo("mqttee/" + BuildInfo.version());
         assertThat(node.getString("uptime")).matches("\\d+ days \\d+ hours, \\d+ minutes, \\d+ seconds");
-        // The server is in this JVM, so its local time is ours.
+        // The server runs on this machine (in this JVM for embedded Tomcat), so its local time is ours.
         LocalDateTime datetime = LocalDateTime.parse(node.getString("datetime"),
                 DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
         assertThat(Duration.between(datetime, LocalDateTime.now()).abs()).isLessThan(Duration.ofMinutes(1));
@@ -139,26 +146,27 @@ class DeploymentIT {
         assertThat(r.body().asJsonObject().getInt("code")).isEqualTo(404);
     }
 
-    @Test
-    void qos1RoundTripWithPaho() throws Exception {
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {0, 1, 2})
+    void roundTripWithPaho(int qos) throws Exception {
         String server = "tcp://127.0.0.1:" + FreePorts.mqttPort();
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setConnectionTimeout(10);
         BlockingQueue<MqttMessage> received = new ArrayBlockingQueue<>(10);
-        MqttClient subscriber = new MqttClient(server, "it-sub", new MemoryPersistence());
-        MqttClient publisher = new MqttClient(server, "it-pub", new MemoryPersistence());
+        MqttClient subscriber = new MqttClient(server, "it-sub-" + qos, new MemoryPersistence());
+        MqttClient publisher = new MqttClient(server, "it-pub-" + qos, new MemoryPersistence());
         try {
             subscriber.connect(options);
-            subscriber.subscribe("it/round-trip/#", 1, (topic, message) -> received.add(message));
+            subscriber.subscribe("it/round-trip/#", qos, (topic, message) -> received.add(message));
             publisher.connect(options);
-            publisher.publish("it/round-trip/1", "hello".getBytes(StandardCharsets.UTF_8), 1, false);
+            publisher.publish("it/round-trip/" + qos, ("hello " + qos).getBytes(StandardCharsets.UTF_8), qos, false);
 
             MqttMessage message = received.poll(10, TimeUnit.SECONDS);
             assertThat(message).as("message delivered within 10 s").isNotNull();
-            assertThat(new String(message.getPayload(), StandardCharsets.UTF_8)).isEqualTo("hello");
-            assertThat(message.getQos()).isEqualTo(1);
+            assertThat(new String(message.getPayload(), StandardCharsets.UTF_8)).isEqualTo("hello " + qos);
+            assertThat(message.getQos()).isEqualTo(qos);
             assertThat(message.isRetained()).isFalse();
         } finally {
             disconnect(publisher);

@@ -12,32 +12,47 @@ import java.net.ServerSocket;
 import java.util.Optional;
 
 /**
- * Free ports for a test class that deploys the WAR into the embedded container in this JVM. Register
- * it BEFORE {@code ArquillianExtension} ({@code @ExtendWith({FreePorts.class, ArquillianExtension.class})})
- * so that its {@code beforeAll} runs before Arquillian reads {@code arquillian.xml} and deploys.
+ * Free ports for the Arquillian container of this test JVM and for the broker deployed into it.
+ * Register it BEFORE {@code ArquillianExtension} ({@code @ExtendWith({FreePorts.class, ArquillianExtension.class})})
+ * so that its {@code beforeAll} runs before Arquillian reads {@code arquillian.xml} (which uses these
+ * properties) and starts the container.
  *
+ * <p>The container is chosen by {@code arquillian.launch} ({@code tomcat}, the default, or
+ * {@code wildfly} / {@code tomee}, set by the failsafe executions):
  * <ul>
- * <li>HTTP: {@value #HTTP_PORT_PROPERTY}, which {@code arquillian.xml} uses as {@code bindHttpPort}.
- *     The container lives for the whole test JVM, so this one is chosen once (unless given with
- *     {@code -D}) and kept.</li>
- * <li>MQTT: {@value #MQTT_ADDR_PROPERTY} = {@code 127.0.0.1:<free port>}, the single-key override the
- *     broker's configuration loader reads when the application starts; set per test class and
- *     restored after the class (after Arquillian's undeploy, since after-all callbacks run in
- *     reverse order of registration).</li>
+ * <li>HTTP: {@value #HTTP_PORT_PROPERTY}. The container lives for the whole test JVM, so its ports
+ *     (for a managed server also HTTPS, management, shutdown and AJP ports) are chosen once (unless
+ *     given with {@code -D}) and kept.</li>
+ * <li>MQTT, embedded Tomcat (the broker runs in this JVM): {@value #MQTT_ADDR_PROPERTY} =
+ *     {@code 127.0.0.1:<free port>}, the single-key override the broker's configuration loader reads
+ *     when the application starts; set per test class and restored after the class (after
+ *     Arquillian's undeploy, since after-all callbacks run in reverse order of registration).</li>
+ * <li>MQTT, managed server (the broker runs in the server's JVM): {@value #MQTT_PORT_PROPERTY}, chosen
+ *     once, passed to the server JVM as {@code -Dmqttee.listener.tcp.external.addr} by
+ *     {@code arquillian.xml}; every deployment in that server listens there.</li>
  * </ul>
  */
 public final class FreePorts implements BeforeAllCallback, AfterAllCallback {
 
     static final String HTTP_PORT_PROPERTY = "mqttee.it.httpPort";
     static final String MQTT_ADDR_PROPERTY = "mqttee.listener.tcp.external.addr";
+    static final String MQTT_PORT_PROPERTY = "mqttee.it.mqttPort";
+    /** Ports only a managed server needs, in the order {@code arquillian.xml} names them. */
+    private static final String[] SERVER_PORT_PROPERTIES = {
+        MQTT_PORT_PROPERTY, "mqttee.it.httpsPort", "mqttee.it.managementPort", "mqttee.it.managementHttpsPort",
+        "mqttee.it.stopPort", "mqttee.it.ajpPort"};
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(FreePorts.class);
     private static final String PREVIOUS_MQTT_ADDR = "previousMqttAddr";
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (System.getProperty(HTTP_PORT_PROPERTY) == null) {
-            System.setProperty(HTTP_PORT_PROPERTY, Integer.toString(freePort()));
+        chooseOnce(HTTP_PORT_PROPERTY);
+        if (!brokerInThisJvm()) {
+            for (String property : SERVER_PORT_PROPERTIES) {
+                chooseOnce(property);
+            }
+            return;
         }
         context.getStore(NAMESPACE).put(PREVIOUS_MQTT_ADDR, Optional.ofNullable(System.getProperty(MQTT_ADDR_PROPERTY)));
         System.setProperty(MQTT_ADDR_PROPERTY, "127.0.0.1:" + freePort());
@@ -45,6 +60,9 @@ public final class FreePorts implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!brokerInThisJvm()) {
+            return;
+        }
         @SuppressWarnings("unchecked")
         Optional<String> previous = context.getStore(NAMESPACE).remove(PREVIOUS_MQTT_ADDR, Optional.class);
         if (previous != null && previous.isPresent()) {
@@ -54,15 +72,37 @@ public final class FreePorts implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** The HTTP port of the embedded container. */
+    /** The Arquillian qualifier of the container under test: {@code tomcat} (default), {@code wildfly}, {@code tomee}. */
+    static String container() {
+        return System.getProperty("arquillian.launch", "tomcat");
+    }
+
+    /**
+     * Whether the container, and so the broker, runs in this JVM (embedded Tomcat): only then can a
+     * test see the broker's threads.
+     */
+    static boolean brokerInThisJvm() {
+        return "tomcat".equals(container());
+    }
+
+    /** The HTTP port of the container. */
     static int httpPort() {
         return Integer.parseInt(System.getProperty(HTTP_PORT_PROPERTY));
     }
 
     /** The MQTT port the current test class's deployment listens on. */
     static int mqttPort() {
+        if (!brokerInThisJvm()) {
+            return Integer.parseInt(System.getProperty(MQTT_PORT_PROPERTY));
+        }
         String addr = System.getProperty(MQTT_ADDR_PROPERTY);
         return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+    }
+
+    private static void chooseOnce(String property) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(freePort()));
+        }
     }
 
     private static int freePort() {

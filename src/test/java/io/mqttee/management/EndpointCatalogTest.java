@@ -29,7 +29,51 @@ class EndpointCatalogTest {
     void listsTheApisEndpointsLikeRmqtt() {
         assertThat(EndpointCatalog.of(ManagementApplication.RESOURCES)).containsExactly(
                 new EndpointDto("get_brokers", "GET", "/brokers/{node}",
-                        "Return the basic information of all nodes in the cluster"));
+                        "Return the basic information of all nodes in the cluster"),
+                new EndpointDto("get_nodes", "GET", "/nodes/{node}", "Returns the status of the node"),
+                new EndpointDto("check_health", "GET", "/health/check/{node}", "Node health check"),
+                new EndpointDto("search_clients", "GET", "/clients", "Search clients information from the cluster"),
+                new EndpointDto("remove_offlines", "DELETE", "/clients/offlines",
+                        "Remove offline sessions from the cluster"),
+                new EndpointDto("search_offlines", "GET", "/clients/offlines",
+                        "Search offline sessions from the cluster"),
+                new EndpointDto("kick_client", "DELETE", "/clients/{clientid}", "Kick client from the cluster"),
+                new EndpointDto("get_client", "GET", "/clients/{clientid}", "Get client information from the cluster"),
+                new EndpointDto("check_online", "GET", "/clients/{clientid}/online",
+                        "Check a client whether online from the cluster"),
+                new EndpointDto("query_subscriptions", "GET", "/subscriptions",
+                        "Query subscriptions information from the cluster"),
+                new EndpointDto("get_client_subscriptions", "GET", "/subscriptions/{clientid}",
+                        "Get subscriptions information for the client from the cluster"),
+                new EndpointDto("get_routes", "GET", "/routes", "Return all routing information from the cluster"),
+                new EndpointDto("get_route", "GET", "/routes/{topic}", "Get routing information from the cluster"),
+                new EndpointDto("publish", "POST", "/mqtt/publish", "Publish MQTT message"),
+                new EndpointDto("subscribe", "POST", "/mqtt/subscribe", "Subscribe to MQTT topic"),
+                new EndpointDto("unsubscribe", "POST", "/mqtt/unsubscribe", "Unsubscribe"),
+                new EndpointDto("all_plugins", "GET", "/plugins", "Returns information of all plugins in the cluster"),
+                new EndpointDto("node_plugins", "GET", "/plugins/{node}",
+                        "Similar with GET /api/v1/plugins, return the plugin information under the specified node"),
+                new EndpointDto("node_plugin_info", "GET", "/plugins/{node}/{plugin}", "Get a plugin info"),
+                new EndpointDto("node_plugin_config", "GET", "/plugins/{node}/{plugin}/config", "Get a plugin config"),
+                new EndpointDto("node_plugin_config_reload", "PUT", "/plugins/{node}/{plugin}/config/reload",
+                        "Reload a plugin config"),
+                new EndpointDto("node_plugin_load", "PUT", "/plugins/{node}/{plugin}/load",
+                        "Load the specified plugin under the specified node."),
+                new EndpointDto("node_plugin_unload", "PUT", "/plugins/{node}/{plugin}/unload",
+                        "Unload the specified plugin under the specified node."),
+                new EndpointDto("get_stats", "GET", "/stats/{node}",
+                        "Returns all statistics information from the cluster"),
+                new EndpointDto("get_stats_sum", "GET", "/stats/sum",
+                        "Summarize all statistics information from the cluster"),
+                new EndpointDto("get_metrics", "GET", "/metrics/{node}", "Returns all metrics information from the cluster"),
+                new EndpointDto("get_prometheus_metrics", "GET", "/metrics/prometheus/{node}",
+                        "Returns nodes, stats and metrics in the Prometheus text format"),
+                new EndpointDto("get_prometheus_metrics_sum", "GET", "/metrics/prometheus/sum",
+                        "Returns the sum over all nodes in the Prometheus text format"),
+                new EndpointDto("get_metrics_sum", "GET", "/metrics/sum",
+                        "Summarize all metrics information from the cluster"),
+                new EndpointDto("delete_retain", "DELETE", "/retains", "Delete the retained message of a topic"),
+                new EndpointDto("get_retains", "GET", "/retains", "Query retained messages"));
     }
 
     /**
@@ -55,7 +99,42 @@ class EndpointCatalogTest {
         assertThat(methods).containsExactlyInAnyOrder(
                 "GET / list_apis",
                 "GET /brokers get_brokers",
-                "GET /brokers/{node} get_brokers");
+                "GET /brokers/{node} get_brokers",
+                "GET /nodes get_nodes",
+                "GET /nodes/{node} get_nodes",
+                "GET /health/check check_health",
+                "GET /health/check/{node} check_health",
+                "GET /clients search_clients",
+                "GET /clients/offlines search_offlines",
+                "DELETE /clients/offlines remove_offlines",
+                "GET /clients/{clientid} get_client",
+                "DELETE /clients/{clientid} kick_client",
+                "GET /clients/{clientid}/online check_online",
+                "GET /subscriptions query_subscriptions",
+                "GET /subscriptions/{clientid} get_client_subscriptions",
+                "GET /routes get_routes",
+                "GET /routes/{topic} get_route",
+                "POST /mqtt/publish publish",
+                "POST /mqtt/subscribe subscribe",
+                "POST /mqtt/unsubscribe unsubscribe",
+                "GET /plugins all_plugins",
+                "GET /plugins/{node} node_plugins",
+                "GET /plugins/{node}/{plugin} node_plugin_info",
+                "GET /plugins/{node}/{plugin}/config node_plugin_config",
+                "PUT /plugins/{node}/{plugin}/config/reload node_plugin_config_reload",
+                "PUT /plugins/{node}/{plugin}/load node_plugin_load",
+                "PUT /plugins/{node}/{plugin}/unload node_plugin_unload",
+                "GET /stats get_stats",
+                "GET /stats/{node} get_stats",
+                "GET /stats/sum get_stats_sum",
+                "GET /metrics get_metrics",
+                "GET /metrics/{node} get_metrics",
+                "GET /metrics/sum get_metrics_sum",
+                "GET /metrics/prometheus get_prometheus_metrics",
+                "GET /metrics/prometheus/{node} get_prometheus_metrics",
+                "GET /metrics/prometheus/sum get_prometheus_metrics_sum",
+                "GET /retains get_retains",
+                "DELETE /retains delete_retain");
     }
 
     /** Every {@code @Path} class of the package is served: none was forgotten in getClasses(). */
@@ -80,7 +159,7 @@ class EndpointCatalogTest {
         assertThat(resources).containsExactlyInAnyOrderElementsOf(ManagementApplication.RESOURCES);
         assertThat(new ManagementApplication().getClasses())
                 .containsAll(ManagementApplication.RESOURCES)
-                .contains(ApiExceptionMapper.class);
+                .contains(ApiExceptionMapper.class, BearerTokenFilter.class);
     }
 
     // ------------------------------------------------------------ the rules, on fixtures

@@ -350,6 +350,23 @@ class MqttConnectionHandlerTest {
         assertThat(broker.counters().get(Metric.MESSAGES_PUBLISH)).isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("client.publish.check.acl counts each PUBLISH that passed validation, refused ones not")
+    void publishCountsTheAclCheck() throws Exception {
+        EmbeddedMqttConnection c = connected("c1").send(publish("a", "x", 1, false, false, 1));
+        c.send(publish("b", "y", 0, false, false, 0));
+        assertThat(broker.counters().get(Metric.CLIENT_PUBLISH_CHECK_ACL)).isEqualTo(2);
+        assertClosedWithoutResponse(connected("c2").send(publish("a/+", "x", 0, false, false, 0)));
+        assertThat(broker.counters().get(Metric.CLIENT_PUBLISH_CHECK_ACL)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("client.subscribe.check.acl counts each valid filter of a SUBSCRIBE")
+    void subscribeCountsTheAclCheckPerFilter() throws Exception {
+        connected("c1").send(subscribe(42, "a", 0, "b/+", 1, "c/#", 2));
+        assertThat(broker.counters().get(Metric.CLIENT_SUBSCRIBE_CHECK_ACL)).isEqualTo(3);
+    }
+
     // ---- SUBSCRIBE / UNSUBSCRIBE ----
 
     @Test
