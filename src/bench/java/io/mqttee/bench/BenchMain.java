@@ -1,0 +1,294 @@
+package io.mqttee.bench;
+
+import io.mqttee.bench.LoadGenerator.Mode;
+import io.mqttee.bench.LoadGenerator.Spec;
+import io.mqttee.bench.LoadGenerator.Topology;
+import org.HdrHistogram.Histogram;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every scenario against every broker, {@code --runs} times (brokers interleaved within each
+ * run so that drift of the shared machine hits all of them alike), and writes the medians as
+ * Markdown and JSON. Started by {@code bench/run.sh}, which pins this JVM to the generator core.
+ */
+public final class BenchMain {
+
+    static final List<String> ALL_SCENARIOS = List.of("connections", "latency-q0", "latency-q1",
+            "fanin-q0", "fanin-q1", "fanout-q0", "fanout-q1", "pairs-q0", "pairs-q1", "flood");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // the generator's classpath carries log4j 1.2 (unconfigured); Netty's few messages go to JUL
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        Map<String, String> o = options(args);
+        int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "3"));
+        int duration = Integer.parseInt(o.getOrDefault("duration", "10"));
+        int connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
+        // messages published to one subscriber and not yet received by it, at most (below every peer's default queue bound)
+        int window = Integer.parseInt(o.getOrDefault("window", "960"));
+        List<String> brokers = List.of(o.getOrDefault("brokers", "mqttee,mosquitto,moquette,hivemq").split(","));
+        List<String> scenarios = List.of(o.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(","));
+        Path root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Path out = Path.of(o.getOrDefault("out", "target/bench")).toAbsolutePath();
+        Files.createDirectories(out);
+
+        Results results = new Results();
+        results.started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        results.loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
+        results.machine = Machine.describe();
+        results.settings.put("runs", Integer.toString(runs));
+        results.settings.put("warmup_s", Integer.toString(warmup));
+        results.settings.put("duration_s", Integer.toString(duration));
+        results.settings.put("window", Integer.toString(window));
+        results.settings.put("connections", Integer.toString(connections));
+        results.settings.put("generator_transport", LoadGenerator.EPOLL ? "epoll" : "nio");
+        results.settings.put("payload_bytes", Integer.toString(MqttFrames.PAYLOAD));
+        results.settings.put("broker_cpus", o.getOrDefault("broker-cpus", "0"));
+        results.settings.put("heap", o.getOrDefault("heap", "1g"));
+        results.brokers.addAll(brokers);
+        results.scenarios.addAll(scenarios);
+
+        Peer.Setup setup = new Peer.Setup(o.getOrDefault("broker-cpus", "0"), o.getOrDefault("heap", "1g"), root,
+                Path.of(o.get("bench-classes")), o.get("generator-classpath") == null ? ""
+                : Files.readString(Path.of(o.get("generator-classpath"))).trim(), out, out.resolve("work"));
+
+        log("bench: " + runs + " run(s) x " + brokers + " x " + scenarios + ", load " + results.loadAtStart);
+        for (int run = 1; run <= runs; run++) {
+            for (String b : brokers) {
+                Peer peer = new Peer(b, setup);
+                try {
+                    peer.start();
+                } catch (Exception e) {
+                    log(b + ": cannot start: " + e.getMessage());
+                    results.note(b, "run " + run + ": did not start: " + e.getMessage());
+                    continue;
+                }
+                results.descriptions.put(b, peer.description());
+                log("run " + run + " " + b + " pid " + peer.pid() + " port " + peer.port() + " (" + peer.description() + ")");
+                String nonce = b.substring(0, 2) + run + Long.toString(System.nanoTime() % 100000, 36);
+                try (LoadGenerator gen = new LoadGenerator(new InetSocketAddress("127.0.0.1", peer.port()), nonce)) {
+                    for (String s : scenarios) {
+                        if (!peer.alive()) {
+                            results.note(b, "run " + run + ": broker died before " + s);
+                            break;
+                        }
+                        Map<String, Double> m;
+                        try {
+                            m = s.equals("connections")
+                                    ? connections(gen, peer, connections)
+                                    : traffic(gen, peer, spec(s, window), warmup, duration);
+                        } catch (Exception e) {
+                            log(b + " " + s + ": failed: " + e);
+                            results.note(b, "run " + run + " " + s + ": failed: " + e);
+                            continue;
+                        }
+                        results.add(b, s, m);
+                        log(String.format("run %d %-9s %-11s %s", run, b, s, Results.brief(s, m)));
+                        Thread.sleep(1000);
+                    }
+                } finally {
+                    peer.stop();
+                }
+            }
+        }
+        String md = results.markdown();
+        String json = results.json();
+        Files.writeString(out.resolve("results.md"), md);
+        Files.writeString(out.resolve("results.json"), json);
+        System.out.println();
+        System.out.println(md);
+        log("wrote " + out.resolve("results.md") + " and results.json");
+    }
+
+    /**
+     * The scenarios. CLOSED ones let at most {@code window} messages be published to one subscriber
+     * and not yet received by it (shared by the publishers it hears), and at QoS 1 at most that many
+     * unacknowledged per publisher.
+     */
+    static Spec spec(String name, int window) {
+        return switch (name) {
+            case "fanin-q0" -> new Spec(name, Topology.FAN_IN, 8, 1, 0, Mode.CLOSED, window / 8, 0, false);
+            case "fanin-q1" -> new Spec(name, Topology.FAN_IN, 8, 1, 1, Mode.CLOSED, window / 8, 0, false);
+            case "fanout-q0" -> new Spec(name, Topology.FAN_OUT, 1, 16, 0, Mode.CLOSED, window, 0, false);
+            case "fanout-q1" -> new Spec(name, Topology.FAN_OUT, 1, 16, 1, Mode.CLOSED, window, 0, false);
+            case "pairs-q0" -> new Spec(name, Topology.PAIRS, 8, 8, 0, Mode.CLOSED, window, 0, false);
+            case "pairs-q1" -> new Spec(name, Topology.PAIRS, 8, 8, 1, Mode.CLOSED, window, 0, false);
+            case "latency-q0" -> new Spec(name, Topology.PAIRS, 10, 10, 0, Mode.RATE, 0, 1000, true);
+            case "latency-q1" -> new Spec(name, Topology.PAIRS, 10, 10, 1, Mode.RATE, 0, 1000, true);
+            case "flood" -> new Spec(name, Topology.FAN_IN, 8, 1, 0, Mode.FLOOD, 0, 0, false);
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        };
+    }
+
+    /** One publish/subscribe scenario: warm-up, a measured window, then a drain to count loss. */
+    static Map<String, Double> traffic(LoadGenerator gen, Peer peer, Spec spec, int warmup, int duration)
+            throws Exception {
+        long pid = peer.pid();
+        long self = ProcessHandle.current().pid();
+        ProcStats.resetPeak(pid);
+        LoadGenerator.Run run = gen.open(spec);
+        Map<String, Double> m = new LinkedHashMap<>();
+        try {
+            run.start();
+            Thread.sleep(warmup * 1000L);
+            LoadGenerator.Snapshot a = run.snapshot(true);
+            double b0 = ProcStats.cpuSeconds(pid);
+            double g0 = ProcStats.cpuSeconds(self);
+            Thread.sleep(duration * 1000L);
+            LoadGenerator.Snapshot b = run.snapshot(true);
+            double b1 = ProcStats.cpuSeconds(pid);
+            double g1 = ProcStats.cpuSeconds(self);
+            run.stopPublishing();
+            // loss: what has not arrived once nothing more came for 2 s (at most 15 s after publishing stopped)
+            LoadGenerator.Snapshot c = run.drain(2000, 15_000);
+            double seconds = (b.nanos() - a.nanos()) / 1e9;
+            m.put("delivered_per_s", (b.received() - a.received()) / seconds);
+            m.put("published_per_s", (b.sent() - a.sent()) / seconds);
+            m.put("loss_pct", c.expected() == 0 ? 0 : 100.0 * Math.max(0, c.expected() - c.received()) / c.expected());
+            m.put("published", (double) c.sent());
+            m.put("expected", (double) c.expected());
+            m.put("delivered", (double) c.received());
+            m.put("gaps", (double) c.gaps());
+            m.put("duplicates", (double) c.duplicates());
+            m.put("stalls", (double) c.stalls());
+            m.put("dropped_connections", (double) c.unexpectedCloses());
+            m.put("broker_cpu_s", b1 - b0);
+            m.put("gen_cpu_s", g1 - g0);
+            m.put("window_s", seconds);
+            // CPU per delivered message: steadier than rates on a shared machine (where the broker gets a share of its core)
+            long deliveredInWindow = b.received() - a.received();
+            m.put("broker_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (b1 - b0) * 1e6 / deliveredInWindow);
+            m.put("gen_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (g1 - g0) * 1e6 / deliveredInWindow);
+            m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
+            if (spec.latency()) {
+                Histogram h = b.latency();
+                m.put("samples", (double) h.getTotalCount());
+                m.put("p50_us", h.getValueAtPercentile(50) / 1000.0);
+                m.put("p99_us", h.getValueAtPercentile(99) / 1000.0);
+                m.put("p999_us", h.getValueAtPercentile(99.9) / 1000.0);
+                m.put("max_us", h.getMaxValue() / 1000.0);
+            }
+        } finally {
+            run.close();
+        }
+        return m;
+    }
+
+    /** 10,000 idle clients, CONNECTs kept {@code 256} in flight: CONNACK rate and memory per connection. */
+    static Map<String, Double> connections(LoadGenerator gen, Peer peer, int n) throws Exception {
+        long pid = peer.pid();
+        long self = ProcessHandle.current().pid();
+        Map<String, Double> m = new LinkedHashMap<>();
+        long heap0 = peer.jvm ? ProcStats.heapUsedAfterGc(pid) : -1;
+        Thread.sleep(500);
+        long rss0 = ProcStats.statusBytes(pid, "VmRSS");
+        ProcStats.resetPeak(pid);
+        double b0 = ProcStats.cpuSeconds(pid);
+        double g0 = ProcStats.cpuSeconds(self);
+        LoadGenerator.Ramp ramp = gen.ramp(n, 256);
+        try {
+            LoadGenerator.RampResult r = ramp.run(120);
+            double b1 = ProcStats.cpuSeconds(pid);
+            double g1 = ProcStats.cpuSeconds(self);
+            Thread.sleep(2000);
+            long rss1 = ProcStats.statusBytes(pid, "VmRSS");
+            long heap1 = peer.jvm ? ProcStats.heapUsedAfterGc(pid) : -1;
+            int open = ramp.open();
+            m.put("connacks_per_s", r.connected() / (r.nanos() / 1e9));
+            m.put("connected", (double) r.connected());
+            m.put("failed", (double) r.failed());
+            m.put("open_after_2s", (double) open);
+            m.put("ramp_s", r.nanos() / 1e9);
+            m.put("rss_before_mb", rss0 / 1048576.0);
+            m.put("rss_after_mb", rss1 / 1048576.0);
+            m.put("rss_per_conn_kb", r.connected() == 0 ? Double.NaN : (rss1 - rss0) / 1024.0 / r.connected());
+            if (heap0 >= 0 && heap1 >= 0) {
+                m.put("heap_before_mb", heap0 / 1048576.0);
+                m.put("heap_after_mb", heap1 / 1048576.0);
+                m.put("heap_per_conn_kb", r.connected() == 0 ? Double.NaN : (heap1 - heap0) / 1024.0 / r.connected());
+            }
+            m.put("broker_cpu_s", b1 - b0);
+            m.put("gen_cpu_s", g1 - g0);
+            m.put("broker_cpu_us_per_conn", r.connected() == 0 ? Double.NaN : (b1 - b0) * 1e6 / r.connected());
+            m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
+        } finally {
+            ramp.close();
+        }
+        Thread.sleep(2000);
+        return m;
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + a);
+            }
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                o.put(a.substring(2, eq), a.substring(eq + 1));
+            } else {
+                o.put(a.substring(2), args[++i]);
+            }
+        }
+        return o;
+    }
+
+    static void log(String s) {
+        System.out.println("[" + java.time.LocalTime.now().withNano(0) + "] " + s);
+        System.out.flush();
+    }
+
+    /** The machine, for the report. */
+    static final class Machine {
+        static Map<String, String> describe() {
+            Map<String, String> m = new LinkedHashMap<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) {
+                        m.put("cpu", line.substring(line.indexOf(':') + 1).trim());
+                        break;
+                    }
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                    if (line.startsWith("MemTotal")) {
+                        m.put("memory", line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            } catch (Exception e) {
+                // leave out
+            }
+            m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()) + " visible to the generator; "
+                    + onlineCpus() + " online");
+            m.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+            m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+            return m;
+        }
+
+        private static String onlineCpus() {
+            try {
+                return Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+            } catch (Exception e) {
+                return "?";
+            }
+        }
+    }
+
+    static List<String> list(String... s) {
+        return new ArrayList<>(List.of(s));
+    }
+}
