@@ -19,7 +19,7 @@ public class ManagementApplication extends Application {
     static final List<Class<?>> RESOURCES = List.of(ApiIndexResource.class, BrokersResource.class,
             NodesResource.class, HealthResource.class, ClientsResource.class, SubscriptionsResource.class,
             RoutesResource.class, MqttResource.class, PluginsResource.class, StatsResource.class,
-            MetricsResource.class, RetainsResource.class);
+            MetricsResource.class, PrometheusResource.class, RetainsResource.class);
 
     /**
      * Providers: the mapper that turns every failure into a JSON error body, and the bearer-token

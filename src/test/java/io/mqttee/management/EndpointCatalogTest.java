@@ -66,12 +66,12 @@ class EndpointCatalogTest {
                 new EndpointDto("get_stats_sum", "GET", "/stats/sum",
                         "Summarize all statistics information from the cluster"),
                 new EndpointDto("get_metrics", "GET", "/metrics/{node}", "Returns all metrics information from the cluster"),
+                new EndpointDto("get_metrics_sum", "GET", "/metrics/sum",
+                        "Summarize all metrics information from the cluster"),
                 new EndpointDto("get_prometheus_metrics", "GET", "/metrics/prometheus/{node}",
                         "Returns nodes, stats and metrics in the Prometheus text format"),
                 new EndpointDto("get_prometheus_metrics_sum", "GET", "/metrics/prometheus/sum",
                         "Returns the sum over all nodes in the Prometheus text format"),
-                new EndpointDto("get_metrics_sum", "GET", "/metrics/sum",
-                        "Summarize all metrics information from the cluster"),
                 new EndpointDto("delete_retain", "DELETE", "/retains", "Delete the retained message of a topic"),
                 new EndpointDto("get_retains", "GET", "/retains", "Query retained messages"));
     }
