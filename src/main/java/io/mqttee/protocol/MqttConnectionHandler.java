@@ -1120,6 +1120,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             case KEEPALIVE_TIMEOUT -> RC_KEEPALIVE_TIMEOUT;
             default -> RC_UNSPECIFIED_ERROR;
         };
+        // From now on this connection reads nothing more: the session may already belong to a new
+        // connection, and a packet the old one still had in its buffer (a QoS 2 PUBLISH whose
+        // release the client has meanwhile completed on the new connection) must not act on it
+        if (closeReason == null) {
+            closeReason = reason;
+        }
         channel.eventLoop().execute(() -> disconnect(reason, code, reason.description()));
     }
 }
