@@ -182,8 +182,8 @@ class InteropMatrixIT {
                 problems.add(p.name() + " missing " + missing + ", unexpected " + extra);
             }
         }
-        System.out.printf("InteropMatrixIT: %d clients, each received %d messages from every one of them%n",
-                peers.size(), expected.size());
+        System.out.printf("InteropMatrixIT: %d clients, each received %d messages (%d from each client)%n",
+                peers.size(), expected.size(), expected.size() / peers.size());
         assertThat(problems).as("what each client received (%d peers, %d messages each)", peers.size(),
                 expected.size()).isEmpty();
         assertThat(broker.sessions()).allMatch(s -> s.isConnected() || !s.isCleanSession());

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the true number, and Netty reported no leaked buffer.
  *
  * <p>Normal run: 2,000 clients, 3 rounds each, and 20 identifiers each taken over by 50 connections
- * at once. Bigger: {@code -Dmqttee.storm.clients=10000 -Dmqttee.storm.rounds=5
+ * at once. Bigger: {@code -Dmqttee.storm.clients=6000 -Dmqttee.storm.rounds=5
  * -Dmqttee.storm.takeovers=100} (each client holds a socket on both ends while connected, so
  * clients × 2 must stay below {@code ulimit -n}).
  */
