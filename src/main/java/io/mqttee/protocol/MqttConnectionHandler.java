@@ -117,6 +117,13 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** PUBLISH/PUBREL from the core, in session order, waiting for the I/O thread. */
     private final Queue<MqttMessage> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /**
+     * Held while an inbound PUBLISH or PUBREL acts on the session, and by {@link #close} to mark the
+     * connection closing: a takeover waits for the old connection's packet in progress, and the old
+     * connection acts on nothing after it. Never held while taking a broker stripe lock (routing
+     * takes only session locks), so a takeover holding its stripe lock cannot deadlock on it.
+     */
+    private final Object inbound = new Object();
     private Channel channel;
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
@@ -245,10 +252,22 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             }
             switch (type) {
                 case CONNECT -> onConnect((MqttConnectMessage) m);
-                case PUBLISH -> onPublish((MqttPublishMessage) m);
+                case PUBLISH -> {
+                    synchronized (inbound) {
+                        if (closeReason == null) {
+                            onPublish((MqttPublishMessage) m);
+                        }
+                    }
+                }
                 case PUBACK -> session.onPuback(messageId(m));
                 case PUBREC -> onPubrec(m);
-                case PUBREL -> onPubrel(messageId(m));
+                case PUBREL -> {
+                    synchronized (inbound) {
+                        if (closeReason == null) {
+                            onPubrel(messageId(m));
+                        }
+                    }
+                }
                 case PUBCOMP -> session.onPubcomp(messageId(m));
                 case SUBSCRIBE -> onSubscribe((MqttSubscribeMessage) m);
                 case UNSUBSCRIBE -> onUnsubscribe((MqttUnsubscribeMessage) m);
@@ -1120,6 +1139,16 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             case KEEPALIVE_TIMEOUT -> RC_KEEPALIVE_TIMEOUT;
             default -> RC_UNSPECIFIED_ERROR;
         };
+        // From now on this connection reads nothing more: the session may already belong to a new
+        // connection, and a packet the old one still had in its buffer (a QoS 2 PUBLISH whose
+        // release the client has meanwhile completed on the new connection) must not act on it.
+        // Taken under the inbound lock, so a PUBLISH or PUBREL this connection is processing right
+        // now is finished before the caller (a takeover) lets the new connection go on
+        synchronized (inbound) {
+            if (closeReason == null) {
+                closeReason = reason;
+            }
+        }
         channel.eventLoop().execute(() -> disconnect(reason, code, reason.description()));
     }
 }
