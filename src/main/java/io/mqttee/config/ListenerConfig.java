@@ -33,6 +33,9 @@ import java.time.Duration;
  * @param delayedPublish        RMQTT's {@code delayed_publish}: a publish to {@code $delayed/<seconds>/<topic>} reaches {@code <topic>} after the delay
  * @param backlog               TCP accept backlog
  * @param nodelay               whether TCP_NODELAY is set on accepted sockets
+ * @param maxOutboundBytes      bytes written to one client and not yet taken by its socket, at most; past it the
+ *                              client is a slow consumer (Netty's write-buffer high-water mark; the low one is half)
+ * @param slowConsumerPolicy    what happens to a message for a slow consumer: dropped, or dropped and the client disconnected
  */
 public record ListenerConfig(
         String name,
@@ -60,7 +63,9 @@ public record ListenerConfig(
         boolean limitSubscription,
         boolean delayedPublish,
         int backlog,
-        boolean nodelay) {
+        boolean nodelay,
+        int maxOutboundBytes,
+        SlowConsumerPolicy slowConsumerPolicy) {
 
     /** The built-in defaults (RMQTT's) for a listener called {@code name} on 0.0.0.0:1883. */
     public static ListenerConfig defaults(String name) {
@@ -68,7 +73,7 @@ public record ListenerConfig(
                 1_024_000, 1024 * 1024, 16, 1000, 65535,
                 Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
                 Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5),
-                2, 0, 0, 32, false, false, 1024, false);
+                2, 0, 0, 32, false, false, 1024, false, 64 * 1024, SlowConsumerPolicy.DROP);
     }
 
     /** A copy bound to another address; tests use port 0. */
@@ -77,6 +82,7 @@ public record ListenerConfig(
                 maxMqueueLen, maxClientIdLen, handshakeTimeout, allowAnonymous, allowZeroKeepalive,
                 minKeepalive, maxKeepalive, keepaliveBackoff, sessionExpiryInterval, maxSessionExpiryInterval,
                 messageRetryInterval,
-                messageExpiryInterval, maxQosAllowed, maxTopicLevels, maxSubscriptions, maxTopicAliases, limitSubscription, delayedPublish, backlog, nodelay);
+                messageExpiryInterval, maxQosAllowed, maxTopicLevels, maxSubscriptions, maxTopicAliases, limitSubscription, delayedPublish, backlog, nodelay,
+                maxOutboundBytes, slowConsumerPolicy);
     }
 }

@@ -83,7 +83,7 @@ public final class TomlConfigLoader {
             "max_session_expiry_interval",
             "message_retry_interval", "message_expiry_interval", "max_qos_allowed", "max_topic_levels",
             "max_subscriptions", "max_topic_aliases", "limit_subscription", "delayed_publish", "backlog",
-            "nodelay")));
+            "nodelay", "max_outbound_bytes", "slow_consumer_policy")));
 
     /** The remaining-length field of an MQTT fixed header cannot express more. */
     static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
@@ -446,7 +446,9 @@ public final class TomlConfigLoader {
                 v.bool("limit_subscription", d.limitSubscription()),
                 v.bool("delayed_publish", d.delayedPublish()),
                 v.integer("backlog", 0, Integer.MAX_VALUE, d.backlog()),
-                v.bool("nodelay", d.nodelay()));
+                v.bool("nodelay", d.nodelay()),
+                v.size("max_outbound_bytes", 1024, Integer.MAX_VALUE, d.maxOutboundBytes()),
+                v.choice("slow_consumer_policy", SlowConsumerPolicy.class, d.slowConsumerPolicy()));
     }
 
     /** Typed reads of one listener's settings, falling back to the default when a key is absent. */
@@ -502,6 +504,24 @@ public final class TomlConfigLoader {
                 throw invalid(prefix + name, s.where(), "must be a finite number greater than 0, got " + value);
             }
             return d;
+        }
+
+        /** One of an enum's constants, written in lower case ({@code drop}, {@code disconnect}). */
+        <E extends Enum<E>> E choice(String name, Class<E> type, E dflt) {
+            Setting s = settings.get(name);
+            if (s == null) {
+                return dflt;
+            }
+            List<String> names = new ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                String key = e.name().toLowerCase(Locale.ROOT);
+                if (key.equals(s.value())) {
+                    return e;
+                }
+                names.add(key);
+            }
+            throw invalid(prefix + name, s.where(), "expected one of " + String.join(", ", names) + ", got "
+                    + describe(s));
         }
 
         int size(String name, int min, int max, int dflt) {

@@ -46,6 +46,7 @@ public final class Broker {
     private final long startedAtMillis;
     private final BrokerCounters counters = new BrokerCounters();
     private final SubscriptionIndex index = new SubscriptionIndex();
+    private final Routes routes = new Routes(index);
     private final RetainedStore retained;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final AuthenticationMethods authenticationMethods = new AuthenticationMethods();
@@ -300,31 +301,34 @@ public final class Broker {
             retained.retain(message);
             counters.gauge(Stat.RETAINED).set(retained.size());
         }
-        Map<String, Delivery> deliveries = new HashMap<>(8);
-        Map<String, List<Subscription>> shareGroups = new HashMap<>();
-        index.forEachMatch(message.topic(), s -> {
-            if (s.isShared()) {
-                shareGroups.computeIfAbsent(s.shareGroup() + '/' + s.filter(), k -> new ArrayList<>()).add(s);
-            } else if (!(s.noLocal() && s.clientId().equals(message.publisherId()))) { // No Local [MQTT-3.8.3-3]
-                deliveries.computeIfAbsent(s.clientId(), Delivery::new).add(s, message);
-            }
-        });
-        for (Delivery d : deliveries.values()) {
-            Session session = sessions.get(d.clientId);
+        Routes.Route route = routes.of(message.topic());
+        int qos = message.qos();
+        for (Routes.Target t : route.targets) {
+            Routes.Target target = t.forMessageFrom(message.publisherId()); // No Local [MQTT-3.8.3-3]
+            Session session = target == null ? null : sessions.get(target.clientId());
             if (session != null) {
-                session.offer(message, d.qos, d.retain, d.subscriptionIds());
+                session.offer(message, Math.min(qos, target.maxQos()), target.retainAsPublished() && message.retain(),
+                        target.subscriptionIds());
             }
         }
-        // Each share group gets the message once, at one member [MQTT-4.8.2-?, 5.0 section 4.8.2]
-        shareGroups.forEach((groupKey, members) -> {
+        if (route.shareGroups.isEmpty()) {
+            return;
+        }
+        // Each share group gets the message once, at one member [MQTT 5.0 section 4.8.2]
+        route.shareGroups.forEach((groupKey, members) -> {
             Subscription chosen = chooseShareMember(groupKey, members, message);
             Session session = chosen == null ? null : sessions.get(chosen.clientId());
             if (session != null) {
-                Delivery d = new Delivery(chosen.clientId());
-                d.add(chosen, message);
-                session.offer(message, d.qos, d.retain, d.subscriptionIds(), groupKey);
+                session.offer(message, Math.min(qos, chosen.qos()), chosen.retainAsPublished() && message.retain(),
+                        subscriptionIds(chosen), groupKey);
             }
         });
+    }
+
+    private static final int[] NO_IDS = new int[0];
+
+    private static int[] subscriptionIds(Subscription s) {
+        return s.subscriptionId() > 0 ? new int[] {s.subscriptionId()} : NO_IDS;
     }
 
     /**
@@ -345,9 +349,8 @@ public final class Broker {
                 Subscription chosen = chooseShareMember(key, members, m);
                 Session target = sessions.get(chosen.clientId());
                 if (target != null) {
-                    int[] ids = chosen.subscriptionId() > 0 ? new int[] {chosen.subscriptionId()} : new int[0];
                     target.offer(m, Math.min(m.qos(), chosen.qos()), chosen.retainAsPublished() && m.retain(),
-                            ids, key);
+                            subscriptionIds(chosen), key);
                     continue;
                 }
             }
@@ -356,36 +359,6 @@ public final class Broker {
             } else {
                 counters.count(Metric.MESSAGES_DROPPED);
             }
-        }
-    }
-
-    /**
-     * What one session receives of one message: once, at the highest QoS granted by any of its
-     * matching subscriptions [MQTT-3.3.5-1], with every matching Subscription Identifier
-     * [MQTT-3.3.4-3], retained flag kept only by a Retain As Published subscription, else cleared
-     * [MQTT-3.3.1-9, MQTT-3.3.1-12].
-     */
-    private static final class Delivery {
-        final String clientId;
-        int qos = -1;
-        boolean retain;
-        int[] ids = new int[0];
-
-        Delivery(String clientId) {
-            this.clientId = clientId;
-        }
-
-        void add(Subscription s, Message m) {
-            qos = Math.max(qos, Math.min(m.qos(), s.qos()));
-            retain |= s.retainAsPublished() && m.retain();
-            if (s.subscriptionId() > 0) {
-                ids = Arrays.copyOf(ids, ids.length + 1);
-                ids[ids.length - 1] = s.subscriptionId();
-            }
-        }
-
-        int[] subscriptionIds() {
-            return ids;
         }
     }
 
@@ -402,7 +375,7 @@ public final class Broker {
                 connected.add(m);
             }
         }
-        List<Subscription> candidates = connected.isEmpty() ? members : connected;
+        List<Subscription> candidates = connected.isEmpty() ? new ArrayList<>(members) : connected;
         candidates.sort(Comparator.comparing(Subscription::clientId));
         int n = candidates.size();
         return switch (config.sharedSubscriptionStrategy()) {

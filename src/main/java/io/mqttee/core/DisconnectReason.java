@@ -11,7 +11,9 @@ public enum DisconnectReason {
     PROTOCOL_ERROR("Protocol error"),
     TAKEN_OVER("Session taken over"),
     KICKED("Kicked by administrator"),
-    SERVER_SHUTDOWN("Server shutting down");
+    SERVER_SHUTDOWN("Server shutting down"),
+    /** {@code slow_consumer_policy = "disconnect"}: the client did not keep up with its messages. */
+    SLOW_CONSUMER("Slow consumer");
 
     private final String description;
 

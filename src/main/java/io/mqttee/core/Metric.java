@@ -18,6 +18,11 @@ public enum Metric {
      * QoS not supported). Not an RMQTT name; MQTTee's own. Counted once per connection.
      */
     CLIENT_PROTOCOL_ERROR("client.protocol_error"),
+    /**
+     * Clients disconnected because they did not keep up with their messages
+     * ({@code slow_consumer_policy = "disconnect"}). Not an RMQTT name; MQTTee's own.
+     */
+    CLIENT_SLOW_CONSUMER("client.slow_consumer"),
     MESSAGES_PUBLISH("messages.publish"),
     MESSAGES_DELIVERED("messages.delivered"),
     MESSAGES_ACKED("messages.acked"),

@@ -1,6 +1,7 @@
 package io.mqttee.core;
 
 import io.mqttee.config.ListenerConfig;
+import io.mqttee.config.SlowConsumerPolicy;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -66,6 +67,8 @@ public final class Session {
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
     private SessionConnection connection;
+    /** The current connection was told to close as a slow consumer (at most once per connection). */
+    private boolean slowConsumerClosing;
     /** False between attach and activate: the CONNACK is not yet written, so nothing else may be. */
     private boolean active;
     private ConnectionInfo connectionInfo;
@@ -99,6 +102,7 @@ public final class Session {
                              Message newWill, long newWillDelaySeconds, long expirySeconds,
                              int clientReceiveMaximum) {
         this.connection = newConnection;
+        this.slowConsumerClosing = false;
         this.willDelaySeconds = newWillDelaySeconds;
         this.receiveMaximum = clientReceiveMaximum;
         this.active = false;
@@ -218,9 +222,24 @@ public final class Session {
         }
         if (queue.size() >= limits.maxMqueueLen()) {
             counters.count(Metric.MESSAGES_DROPPED);
+            if (connection != null) {
+                slowConsumer();
+            }
             return;
         }
         queue.add(o);
+    }
+
+    /**
+     * A message for the connected client did not fit (its outbound buffer or its queue is full):
+     * under {@code slow_consumer_policy = "disconnect"} the client is disconnected, once.
+     */
+    private void slowConsumer() {
+        if (limits.slowConsumerPolicy() == SlowConsumerPolicy.DISCONNECT && !slowConsumerClosing) {
+            slowConsumerClosing = true;
+            counters.count(Metric.CLIENT_SLOW_CONSUMER);
+            connection.close(DisconnectReason.SLOW_CONSUMER);
+        }
     }
 
     /** The outbound window: {@code max_inflight}, lowered to the client's Receive Maximum. */
@@ -230,11 +249,13 @@ public final class Session {
 
     private void sendQos0(Outbound o) {
         // A client that does not read loses QoS 0 rather than the heap growing without bound
-        if (connection.isWritable()
-                && connection.sendPublish(o.message, 0, o.retain, false, 0, o.subscriptionIds)) {
+        if (!connection.isWritable()) {
+            counters.count(Metric.MESSAGES_DROPPED);
+            slowConsumer();
+        } else if (connection.sendPublish(o.message, 0, o.retain, false, 0, o.subscriptionIds)) {
             counters.count(Metric.MESSAGES_DELIVERED);
         } else {
-            counters.count(Metric.MESSAGES_DROPPED);
+            counters.count(Metric.MESSAGES_DROPPED); // larger than the client's Maximum Packet Size
         }
     }
 

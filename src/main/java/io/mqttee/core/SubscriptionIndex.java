@@ -67,6 +67,8 @@ public final class SubscriptionIndex {
     private int filterCount;
     private int subscriptionCount;
     private int sharedCount;
+    /** Bumped by every change, so that cached routes ({@link Routes}) know when they are stale. */
+    private volatile long version;
 
     /**
      * Adds or replaces the subscription of {@code subscription.clientId()} to its filter.
@@ -81,6 +83,7 @@ public final class SubscriptionIndex {
             }
             boolean firstOfFilter = !node.hasSubscriptions();
             Subscription previous = node.put(subscription);
+            version++; // also when replaced: the options may differ
             if (previous == null) {
                 subscriptionCount++;
                 if (subscription.isShared()) {
@@ -115,6 +118,7 @@ public final class SubscriptionIndex {
             if (leaf.remove(clientId, shareGroup) == null) {
                 return false;
             }
+            version++;
             subscriptionCount--;
             if (shareGroup != null) {
                 sharedCount--;
@@ -213,6 +217,11 @@ public final class SubscriptionIndex {
         }
         node.children.forEach((level, child) ->
                 collectFilters(child, prefix == null ? level : prefix + Topics.SEPARATOR + level, out));
+    }
+
+    /** Changes so far; a lookup that read the same version before and after saw no change. */
+    public long version() {
+        return version;
     }
 
     /** Number of distinct filters with subscribers. */

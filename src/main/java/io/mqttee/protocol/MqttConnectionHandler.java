@@ -64,6 +64,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -117,6 +118,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** PUBLISH/PUBREL from the core, in session order, waiting for the I/O thread. */
     private final Queue<MqttMessage> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Estimated bytes of the packets in {@link #outbound}, which the channel does not count yet. */
+    private final AtomicLong queuedBytes = new AtomicLong();
     /**
      * Held while an inbound PUBLISH or PUBREL acts on the session, and by {@link #close} to mark the
      * connection closing: a takeover waits for the old connection's packet in progress, and the old
@@ -131,6 +134,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private int protocolVersion;
     /** Set when the server decides to close, so the session learns why. */
     private volatile DisconnectReason closeReason;
+    /** What the inspector found wrong with the packet about to arrive, or null. */
+    private ProtocolViolation pendingViolation;
     /** Whether this connection was counted in {@code client.protocol_error} already. */
     private boolean protocolErrorCounted;
 
@@ -223,12 +228,17 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ProtocolViolation v) {
+            pendingViolation = v; // belongs to the packet that comes next
+            return;
+        }
         if (!(msg instanceof MqttMessage m)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         try {
-            ProtocolViolation violation = channel.attr(ProtocolViolation.KEY).getAndSet(null);
+            ProtocolViolation violation = pendingViolation;
+            pendingViolation = null;
             if (m.decoderResult().isFailure()) {
                 onDecoderFailure(m.decoderResult().cause());
                 return;
@@ -1029,6 +1039,21 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * {@code slow_consumer_policy = "disconnect"}: DISCONNECT 0x97 (MQTT 5), then the close. The
+     * client does not read, so the DISCONNECT may sit behind a full buffer: the close does not wait
+     * for it longer than a second.
+     */
+    private void disconnectSlowConsumer() {
+        if (!channel.isActive() || closeReason != null) {
+            return;
+        }
+        disconnect(DisconnectReason.SLOW_CONSUMER, RC_QUOTA_EXCEEDED,
+                "slow consumer: more than " + listener.maxOutboundBytes() + " bytes or "
+                        + listener.maxMqueueLen() + " messages waiting for it");
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+    }
+
     /** The reason codes that blame the packet the client sent (not quota or authorization). */
     private static boolean isBadPacketCode(byte reasonCode) {
         return switch (reasonCode) {
@@ -1105,8 +1130,14 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         enqueue(pubReply(MqttMessageType.PUBREL, packetId, RC_SUCCESS, null));
     }
 
-    /** Appends to the outbound queue; one drain per burst is scheduled on the I/O thread. */
+    /**
+     * Queues a packet for the core, its size counted in {@link #queuedBytes} (so that
+     * {@link #isWritable} sees it before the channel does); one drain task per burst writes the queue
+     * and flushes once, after the I/O thread has finished its current batch of reads. (Writing at
+     * once when called on the I/O thread was tried: the SlowAttackIT flood took twice as long.)
+     */
     private void enqueue(MqttMessage m) {
+        queuedBytes.addAndGet(estimatedSize(m));
         outbound.add(m);
         if (drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(this::drainOutbound);
@@ -1117,7 +1148,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         drainScheduled.set(false);
         boolean wrote = false;
         for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
-            channel.write(m);
+            queuedBytes.addAndGet(-estimatedSize(m));
+            channel.write(m, channel.voidPromise());
             wrote = true;
         }
         if (wrote) {
@@ -1125,13 +1157,32 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** About what a queued packet will take on the wire; the same value when it is queued and drained. */
+    private static int estimatedSize(MqttMessage m) {
+        if (m instanceof MqttPublishMessage p) {
+            return p.payload().readableBytes() + p.variableHeader().topicName().length() + 16;
+        }
+        return 8;
+    }
+
+    /**
+     * Whether the client keeps up: the bytes queued for it and not yet taken by its socket are below
+     * {@code max_outbound_bytes} (the channel's high-water mark, which it leaves again at half).
+     */
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        return channel.bytesBeforeUnwritable() > queuedBytes.get();
     }
 
     @Override
     public void close(DisconnectReason reason) {
+        if (reason == DisconnectReason.SLOW_CONSUMER) {
+            // Called under the session's lock while routing: the inbound lock may be held by a
+            // connection routing to this session, so it is not taken here (nothing is racing a
+            // new connection for the session, unlike a takeover).
+            channel.eventLoop().execute(() -> disconnectSlowConsumer());
+            return;
+        }
         byte code = switch (reason) {
             case TAKEN_OVER -> RC_SESSION_TAKEN_OVER;
             case KICKED -> RC_ADMINISTRATIVE_ACTION;

@@ -17,8 +17,8 @@ import java.util.List;
  * MQTT decoder does not: UTF-8 strings must be well formed and free of U+0000 [MQTT-1.5.4-1,
  * MQTT-1.5.4-2]; MQTT 5 properties must be allowed on their packet, appear at most once unless
  * repeatable, and hold values in range [MQTT-2.2.2-1 and the property definitions of section 3].
- * A violation is stored on the channel ({@link ProtocolViolation#KEY}) and the packet is passed on,
- * so the connection handler answers it with the right CONNACK or DISCONNECT.
+ * A violation is passed on right before its packet, so the connection handler answers that packet
+ * with the right CONNACK or DISCONNECT.
  *
  * <p>A packet larger than {@code max_packet_size} is not buffered: the inspector steps aside and
  * lets the decoder reject it before the payload arrives.
@@ -91,7 +91,9 @@ final class MqttPacketInspector extends ByteToMessageDecoder {
             ByteBuf packet = in.readRetainedSlice(headerLength + (int) remaining);
             ProtocolViolation v = inspect(packet, headerLength);
             if (v != null) {
-                ctx.channel().attr(ProtocolViolation.KEY).set(v);
+                // Passed on just ahead of its packet (the decoder forwards non-buffers untouched), so
+                // the handler pins it to that packet and not to one decoded earlier in this batch
+                out.add(v);
             }
             out.add(packet);
         }

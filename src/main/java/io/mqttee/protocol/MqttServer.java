@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -100,6 +101,9 @@ public final class MqttServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, listener.nodelay())
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // A client is a slow consumer past max_outbound_bytes and keeps up again at half of it
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(listener.maxOutboundBytes() / 2, listener.maxOutboundBytes()))
                 .childHandler(new MqttChannelInitializer(broker, listener, allChannels));
         InetSocketAddress address = new InetSocketAddress(listener.host(), listener.port());
         try {

@@ -1,19 +1,15 @@
 package io.mqttee.protocol;
 
-import io.netty.util.AttributeKey;
-
 /**
  * A rule broken by the packet that is about to be decoded, found by {@link MqttPacketInspector} in
  * its raw bytes (what Netty's decoder cannot see: duplicate or misplaced MQTT 5 properties,
- * out-of-range property values, ill-formed UTF-8). The inspector stores it on the channel; the
- * connection handler answers it when that packet arrives.
+ * out-of-range property values, ill-formed UTF-8). The inspector passes it down the pipeline just
+ * ahead of the packet; the connection handler answers it when that packet arrives.
  *
  * @param reasonCode the MQTT 5 reason code: 0x81 Malformed Packet or 0x82 Protocol Error
  * @param message    what was wrong, for the log and the Reason String
  */
 record ProtocolViolation(byte reasonCode, String message) {
-
-    static final AttributeKey<ProtocolViolation> KEY = AttributeKey.valueOf(ProtocolViolation.class, "violation");
 
     static final byte MALFORMED_PACKET = (byte) 0x81;
     static final byte PROTOCOL_ERROR = (byte) 0x82;

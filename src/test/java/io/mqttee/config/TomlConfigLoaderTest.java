@@ -147,12 +147,15 @@ class TomlConfigLoaderTest {
                 delayed_publish = true
                 backlog = 128
                 nodelay = true
+                max_outbound_bytes = "2MB"
+                slow_consumer_policy = "disconnect"
                 """);
 
         assertThat(config.nodeId()).isEqualTo(7);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("external", "127.0.0.1", 11883,
                 500, 64 * 1024, 32, 200, 100, Duration.ofSeconds(10), false, false, 5, 600, 1.5,
-                Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true));
+                Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(20), Duration.ofMinutes(10), 1, 8, 50, 10, true, true, 128, true,
+                2 * 1024 * 1024, SlowConsumerPolicy.DISCONNECT));
     }
 
     @Test
@@ -204,7 +207,8 @@ class TomlConfigLoaderTest {
                 """);
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
-                Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false));
+                Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false,
+                64 * 1024, SlowConsumerPolicy.DROP));
     }
 
     @Test
@@ -345,6 +349,9 @@ class TomlConfigLoaderTest {
             "allow_anonymous = \"yes\"             | allow_anonymous         | expected true or false",
             "allow_zero_keepalive = 1              | allow_zero_keepalive    | expected true or false",
             "nodelay = \"true\"                    | nodelay                 | expected true or false",
+            "slow_consumer_policy = \"block\"      | slow_consumer_policy    | expected one of drop, disconnect, got string",
+            "slow_consumer_policy = 1              | slow_consumer_policy    | expected one of drop, disconnect",
+            "max_outbound_bytes = 100              | max_outbound_bytes      | must be at least 1024 bytes",
             "addr = \"0.0.0.0:70000\"              | addr                    | port must be a number from 0 to 65535",
             "addr = \"0.0.0.0:-1\"                 | addr                    | port must be a number from 0 to 65535",
             "addr = \"0.0.0.0:\"                   | addr                    | port must be a number from 0 to 65535",
