@@ -31,7 +31,8 @@ import static jakarta.json.JsonValue.ValueType.TRUE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The node-level part of the management API against the deployed Tomcat-ready WAR: the endpoint
+ * The node-level part of the management API against the deployed WAR (the Tomcat-ready one in
+ * embedded Tomcat, the thin one in WildFly and TomEE: the same tests in every container): the endpoint
  * list, /nodes, /health/check, /stats, /metrics (counted for real by MQTT traffic), the Prometheus
  * exposition, /plugins (load, unload, config reload) and the bearer token.
  */
