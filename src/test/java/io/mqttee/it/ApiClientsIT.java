@@ -340,11 +340,10 @@ class ApiClientsIT {
     }
 
     /**
-     * Tomcat refuses {@code %2F} in a path by default. A server is configured to let it through as
-     * {@code server-config/} tells administrators ({@code encodedSolidusHandling} on a Tomcat
-     * connector, {@code allow-encoded-slash} on a WildFly listener); the build does that for the
-     * managed test servers (TomEE: {@code src/test/tomee/conf/server.xml}, WildFly:
-     * {@code src/test/wildfly/test-server.cli}) and the launcher does it for its own connector. The
+     * Tomcat (and so TomEE) answers 400 to {@code %2F} in a path by default; its connector lets it
+     * through with {@code encodedSolidusHandling}, as {@code server-config/tomcat/server.xml.snippet}
+     * tells administrators. The launcher sets it on its own connector, the build on the managed
+     * TomEE's ({@code src/test/tomee/conf/server.xml}); WildFly's stock listener needs nothing. The
      * embedded Tomcat of the test JVM has no such setting in its Arquillian configuration, so its
      * connector is switched here by JMX; only that container runs in this JVM.
      */
