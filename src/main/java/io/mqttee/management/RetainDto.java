@@ -12,12 +12,14 @@ import java.util.Map;
  * broker does not number messages); {@code remaining_ttl} (seconds) is left out when the message
  * never expires.
  */
-// Also on the type: JSON-B 2.0 servers (TomEE 9 with Johnzon) honour @JsonbNillable only there,
-// and RMQTT's answers carry these keys with null values
-@JsonbNillable
+// RMQTT's answers carry these keys with null values. Each such key says so twice: @JsonbNillable
+// (JSON-B 3.0; Yasson) and @JsonbProperty(nillable = true), because Johnzon (TomEE 9, JSON-B 2.0)
+// takes a property's nillability from its @JsonbProperty alone when it has one, ignoring
+// @JsonbNillable on the property and on the type.
+@SuppressWarnings("deprecation") // JsonbProperty.nillable, the one form every JSON-B version reads
 public record RetainDto(
         @JsonbProperty("topic") String topic,
-        @JsonbNillable @JsonbProperty("msg_id") Long msgId,
+        @JsonbNillable @JsonbProperty(value = "msg_id", nillable = true) Long msgId,
         @JsonbProperty("from") From from,
         @JsonbProperty("publish") Publish publish,
         @JsonbProperty("remaining_ttl") Long remainingTtl) {

@@ -31,7 +31,8 @@ import static jakarta.json.JsonValue.ValueType.TRUE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The node-level part of the management API against the deployed Tomcat-ready WAR: the endpoint
+ * The node-level part of the management API against the deployed WAR (the Tomcat-ready one in
+ * embedded Tomcat, the thin one in WildFly and TomEE: the same tests in every container): the endpoint
  * list, /nodes, /health/check, /stats, /metrics (counted for real by MQTT traffic), the Prometheus
  * exposition, /plugins (load, unload, config reload) and the bearer token.
  */
@@ -65,29 +66,77 @@ class ApiAdminIT {
 
     // ------------------------------------------------------------ GET /api/v1
 
-    /** Every listed endpoint exists: with its method, and its parameters filled in, it is never an unknown path. */
+    /**
+     * {@code GET /api/v1} lists exactly the API's endpoints, as RMQTT lists them (method, path, name;
+     * paths whose last parameters are optional are listed once, with them), and each listed
+     * endpoint exists: with its method, and its parameters filled in, it is never an unknown path
+     * nor a wrong method. Every endpoint that exists is listed: the list is generated from the
+     * resource classes the application serves (pinned by {@code EndpointCatalogTest}), and the
+     * shorter forms of the merged entries are served too.
+     */
     @Test
-    void theEndpointListNamesEndpointsThatExist() throws Exception {
+    void theEndpointListNamesExactlyTheEndpointsThatExist() throws Exception {
         JsonArray list = api.get("").expect(200).array();
-        assertThat(list).hasSize(31);
+        assertThat(api.get("/").expect(200).array()).isEqualTo(list);
         for (JsonValue v : list) {
             JsonObject e = v.asJsonObject();
             assertShape(e, fields("name", STRING, "method", STRING, "path", STRING, "descr", STRING));
+            assertThat(e.getString("descr")).as("descr of %s", e.getString("name")).isNotBlank();
+        }
+        assertThat(list).extracting(v -> v.asJsonObject().getString("method") + " " + v.asJsonObject().getString("path")
+                + " " + v.asJsonObject().getString("name")).containsExactly(
+                "GET /brokers/{node} get_brokers",
+                "GET /nodes/{node} get_nodes",
+                "GET /health/check/{node} check_health",
+                "GET /clients search_clients",
+                "DELETE /clients/offlines remove_offlines",
+                "GET /clients/offlines search_offlines",
+                "DELETE /clients/{clientid} kick_client",
+                "GET /clients/{clientid} get_client",
+                "GET /clients/{clientid}/online check_online",
+                "GET /subscriptions query_subscriptions",
+                "GET /subscriptions/{clientid} get_client_subscriptions",
+                "GET /routes get_routes",
+                "GET /routes/{topic} get_route",
+                "POST /mqtt/publish publish",
+                "POST /mqtt/subscribe subscribe",
+                "POST /mqtt/unsubscribe unsubscribe",
+                "GET /plugins all_plugins",
+                "GET /plugins/{node} node_plugins",
+                "GET /plugins/{node}/{plugin} node_plugin_info",
+                "GET /plugins/{node}/{plugin}/config node_plugin_config",
+                "PUT /plugins/{node}/{plugin}/config/reload node_plugin_config_reload",
+                "PUT /plugins/{node}/{plugin}/load node_plugin_load",
+                "PUT /plugins/{node}/{plugin}/unload node_plugin_unload",
+                "GET /stats/{node} get_stats",
+                "GET /stats/sum get_stats_sum",
+                "GET /metrics/{node} get_metrics",
+                "GET /metrics/sum get_metrics_sum",
+                "GET /metrics/prometheus/{node} get_prometheus_metrics",
+                "GET /metrics/prometheus/sum get_prometheus_metrics_sum",
+                "DELETE /retains delete_retain",
+                "GET /retains get_retains");
+
+        for (JsonValue v : list) {
+            JsonObject e = v.asJsonObject();
+            String method = e.getString("method");
             String path = e.getString("path").replace("{node}", "1").replace("{clientid}", "nobody-here")
                     .replace("{topic}", "x").replace("{plugin}", "no-such-plugin");
-            Api.Reply r = api.send(e.getString("method"), path, e.getString("method").equals("POST") ? "{}" : null);
-            assertThat(r.status()).as("%s %s", e.getString("method"), path).isNotIn(405, 415);
+            Api.Reply r = api.send(method, path, method.equals("POST") ? "{}" : null);
+            assertThat(r.status()).as("%s %s", method, path).isNotIn(405, 415);
             if (r.status() == 404) {
-                assertThat(r.object().getString("message")).as("%s %s", e.getString("method"), path)
-                        .doesNotStartWith("HTTP 404");
+                // the resource answered (no such client or plugin), not the container
+                assertThat(r.object().getString("message")).as("%s %s", method, path).doesNotStartWith("HTTP 404");
             }
         }
-        assertThat(list).extracting(v -> v.asJsonObject().getString("name")).contains("get_brokers", "get_nodes",
-                "check_health", "search_clients", "get_client", "kick_client", "check_online", "query_subscriptions",
-                "get_client_subscriptions", "get_routes", "get_route", "publish", "subscribe", "unsubscribe",
-                "all_plugins", "node_plugins", "node_plugin_info", "node_plugin_config", "node_plugin_config_reload",
-                "node_plugin_load", "node_plugin_unload", "get_stats", "get_stats_sum", "get_metrics",
-                "get_metrics_sum", "get_retains", "delete_retain", "get_prometheus_metrics");
+        // the entries listed with optional trailing parameters are served without them too
+        for (String path : List.of("/brokers", "/nodes", "/health/check", "/stats", "/metrics", "/metrics/prometheus")) {
+            api.get(path).expect(200);
+        }
+        // and what is not listed does not exist
+        api.get("/no-such-endpoint").expectError(404, "");
+        assertThat(api.send("POST", "/clients", "{}").status()).as("POST /clients").isEqualTo(405);
+        assertThat(api.send("DELETE", "/routes", null).status()).as("DELETE /routes").isEqualTo(405);
     }
 
     // ------------------------------------------------------------ /nodes and /health/check
@@ -145,6 +194,7 @@ class ApiAdminIT {
     private Map<String, Long> stats() throws Exception {
         JsonObject o = api.get("/stats/1").expect(200).object();
         assertShape(o, fields("node", OBJECT, "stats", OBJECT));
+        assertShape(o.getJsonObject("node"), fields("id", NUMBER, "name", STRING, "status", STRING));
         return numbers(o.getJsonObject("stats"));
     }
 
@@ -165,6 +215,9 @@ class ApiAdminIT {
     void statsAreTheBrokersGaugesWithTheirMaximum() throws Exception {
         JsonArray all = api.get("/stats").expect(200).array();
         assertThat(all).hasSize(1);
+        assertShape(all.getJsonObject(0), fields("node", OBJECT, "stats", OBJECT));
+        assertThat(numbers(all.getJsonObject(0).getJsonObject("stats")).keySet()).containsExactlyInAnyOrderElementsOf(
+                STATS_KEYS.stream().flatMap(k -> java.util.stream.Stream.of(k + ".count", k + ".max")).toList());
         JsonObject node = all.getJsonObject(0).getJsonObject("node");
         assertShape(node, fields("id", NUMBER, "name", STRING, "status", STRING));
         assertThat(node.getString("name")).isEqualTo("1@127.0.0.1");
@@ -217,7 +270,13 @@ class ApiAdminIT {
         assertThat(all).hasSize(1);
         assertShape(all.getJsonObject(0), fields("metrics", OBJECT, "node", OBJECT));
         assertShape(all.getJsonObject(0).getJsonObject("node"), fields("id", NUMBER, "name", STRING));
-        assertShape(api.get("/metrics/1").expect(200).object(), fields("metrics", OBJECT, "node", OBJECT));
+        assertThat(numbers(all.getJsonObject(0).getJsonObject("metrics")).keySet())
+                .containsExactlyInAnyOrderElementsOf(METRICS_KEYS);
+        JsonObject one = api.get("/metrics/1").expect(200).object();
+        assertShape(one, fields("metrics", OBJECT, "node", OBJECT));
+        assertShape(one.getJsonObject("node"), fields("id", NUMBER, "name", STRING));
+        assertThat(one.getJsonObject("node").getInt("id")).isEqualTo(1);
+        assertThat(numbers(one.getJsonObject("metrics")).keySet()).containsExactlyInAnyOrderElementsOf(METRICS_KEYS);
         api.get("/metrics/2").expectError(404, "2");
         api.get("/metrics/x").expectError(400, "x");
         Map<String, Long> before = metrics();
@@ -307,6 +366,9 @@ class ApiAdminIT {
         }
         assertThat(api.get("/plugins/1").expect(200).array()).isEqualTo(plugins);
         JsonObject counter = api.get("/plugins/1/rmqtt-counter").expect(200).object();
+        assertShape(counter, fields("name", STRING, "version", STRING, "descr", STRING, "active", TRUE,
+                "inited", TRUE, "immutable", TRUE, "attrs", NULL));
+        assertThat(counter.getString("name")).isEqualTo("rmqtt-counter");
         assertThat(counter.getBoolean("active")).isTrue();
         assertThat(counter.getBoolean("immutable")).isFalse();
         api.get("/plugins/1/no-such-plugin").expectError(404, "no-such-plugin");
@@ -335,6 +397,7 @@ class ApiAdminIT {
             assertThat(api.get("/clients?_like_clientid=rows-").expect(200).array()).hasSize(3);
             PluginsDir.write("rmqtt-http-api", "max_row_limit = 2\n");
             Api.Reply ok = api.put("/plugins/1/rmqtt-http-api/config/reload").expect(200);
+            assertThat(ok.contentType()).startsWith("text/plain");
             assertThat(ok.text()).isEqualTo("ok");
             assertThat(api.get("/clients?_like_clientid=rows-").expect(200).array()).hasSize(2);
             assertThat(api.get("/clients?_like_clientid=rows-&_limit=100").expect(200).array()).hasSize(2);
@@ -360,7 +423,9 @@ class ApiAdminIT {
                 mqtt.v3("count-off", true, null, 60);
                 assertThat(metrics().get("client.connect")).isEqualTo(before.get("client.connect"));
             } finally {
-                assertThat(api.put("/plugins/1/rmqtt-counter/load").expect(200).text()).isEqualTo("ok");
+                Api.Reply loaded = api.put("/plugins/1/rmqtt-counter/load").expect(200);
+                assertThat(loaded.contentType()).startsWith("text/plain");
+                assertThat(loaded.text()).isEqualTo("ok");
             }
             assertThat(api.get("/plugins/1/rmqtt-counter").expect(200).object().getBoolean("active")).isTrue();
             Map<String, Long> before = metrics();

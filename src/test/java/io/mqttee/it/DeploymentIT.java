@@ -109,8 +109,10 @@ class DeploymentIT {
     }
 
     private static void assertBrokerInfo(JsonObject node) {
-        assertThat(node.keySet()).containsExactlyInAnyOrder(
-                "datetime", "node_id", "node_name", "node_status", "sysdescr", "uptime", "version");
+        Api.assertShape(node, ApiClientsIT.fields("datetime", JsonValue.ValueType.STRING,
+                "node_id", JsonValue.ValueType.NUMBER, "node_name", JsonValue.ValueType.STRING,
+                "node_status", JsonValue.ValueType.STRING, "sysdescr", JsonValue.ValueType.STRING,
+                "uptime", JsonValue.ValueType.STRING, "version", JsonValue.ValueType.STRING));
         assertThat(node.getInt("node_id")).isEqualTo(1);
         assertThat(node.getString("node_name")).isEqualTo("1@127.0.0.1");
         assertThat(node.getString("node_status")).isEqualTo("Running");

@@ -31,6 +31,8 @@ import java.util.Optional;
  *     once, passed to the server JVM as {@code -Dmqttee.listener.tcp.external.addr} by
  *     {@code arquillian.xml}; every deployment in that server listens there.</li>
  * </ul>
+ * For a managed server it also makes sure the plugins folder that {@code arquillian.xml} names
+ * ({@link PluginsDir#serverDir()}) exists before the server starts, whichever test class comes first.
  */
 public final class FreePorts implements BeforeAllCallback, AfterAllCallback {
 
@@ -52,6 +54,8 @@ public final class FreePorts implements BeforeAllCallback, AfterAllCallback {
             for (String property : SERVER_PORT_PROPERTIES) {
                 chooseOnce(property);
             }
+            // arquillian.xml also gives the server JVM the tests' plugins folder (see PluginsDir)
+            PluginsDir.serverDir();
             return;
         }
         context.getStore(NAMESPACE).put(PREVIOUS_MQTT_ADDR, Optional.ofNullable(System.getProperty(MQTT_ADDR_PROPERTY)));
