@@ -33,9 +33,10 @@ import java.time.Duration;
  * @param delayedPublish        RMQTT's {@code delayed_publish}: a publish to {@code $delayed/<seconds>/<topic>} reaches {@code <topic>} after the delay
  * @param backlog               TCP accept backlog
  * @param nodelay               whether TCP_NODELAY is set on accepted sockets
- * @param maxOutboundBytes      bytes written to one client and not yet taken by its socket, at most; past it the
- *                              client is a slow consumer (Netty's write-buffer high-water mark; the low one is half)
- * @param slowConsumerPolicy    what happens to a message for a slow consumer: dropped, or dropped and the client disconnected
+ * @param maxOutboundBytes      bytes written to one client and not yet taken by its socket, at most; past it further
+ *                              messages wait in the session queue (Netty's write-buffer high-water mark; the low one is half)
+ * @param slowConsumerPolicy    what happens when a connected client's session queue is full too: the message is
+ *                              dropped, or dropped and the client disconnected
  */
 public record ListenerConfig(
         String name,

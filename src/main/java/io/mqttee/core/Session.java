@@ -6,6 +6,7 @@ import io.mqttee.config.SlowConsumerPolicy;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +25,9 @@ import java.util.Set;
  *
  * <p>Bounds: at most {@code max_inflight} unacknowledged outbound QoS 1/2 messages; beyond that at
  * most {@code max_mqueue_len} queued messages; more are dropped and counted as
- * {@code messages.dropped}.
+ * {@code messages.dropped}. QoS 0 messages queue the same way while the connection is not writable
+ * (a client behind by {@code max_outbound_bytes}) and leave the queue when it is again
+ * ({@link #writable}).
  */
 public final class Session {
 
@@ -64,7 +67,12 @@ public final class Session {
     private long expiryIntervalSeconds;
     /** The client's Receive Maximum (MQTT 5): outbound unacknowledged QoS 1/2 never exceed it [MQTT-3.3.4-9]. */
     private int receiveMaximum = 65535;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /**
+     * Subscriptions and the inflight window start as the shared empty map (reads, removes and
+     * clears work on it) and become a LinkedHashMap at their first put: an idle connection's
+     * session is most sessions, and this keeps each one smaller.
+     */
+    private Map<String, Subscription> subscriptions = Collections.emptyMap();
 
     private SessionConnection connection;
     /** The current connection was told to close as a slow consumer (at most once per connection). */
@@ -77,9 +85,11 @@ public final class Session {
     private long disconnectedAtMillis;
     private DisconnectReason disconnectedReason;
 
-    private final LinkedHashMap<Integer, Outbound> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
-    private final Set<Integer> awaitingRelease = new HashSet<>();
+    private Map<Integer, Outbound> inflight = Collections.emptyMap();
+    /** Starts small (an idle connection's session is most sessions) and grows as needed. */
+    private final ArrayDeque<Outbound> queue = new ArrayDeque<>(1);
+    /** Allocated with the first inbound QoS 2 message: most sessions never have one. */
+    private Set<Integer> awaitingRelease = Set.of();
     private int lastPacketId;
     /** How many inflight messages are {@code awaitingResend}; 0 on the usual path. */
     private int awaitingResendCount;
@@ -125,6 +135,13 @@ public final class Session {
         }
         connection = null;
         active = false;
+        // QoS 0 messages that waited for a full connection are not kept offline
+        for (Iterator<Outbound> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next().qos == 0) {
+                it.remove();
+                counters.count(Metric.MESSAGES_DROPPED);
+            }
+        }
         disconnectedAtMillis = clock.millis();
         disconnectedReason = reason;
         return true;
@@ -183,8 +200,8 @@ public final class Session {
 
     /**
      * Offers a message to this session at the given QoS (already reduced to the subscription's).
-     * Sent at once when connected and the window has room, else queued (QoS 0 only while connected
-     * and behind queued messages), else dropped and counted.
+     * Sent at once when connected and there is room (QoS 1/2: the inflight window; QoS 0: the
+     * connection is writable), else queued (QoS 0 only while connected), else dropped and counted.
      */
     public void offer(Message message, int qos, boolean retain) {
         offer(message, qos, retain, NO_SUBSCRIPTION_IDS);
@@ -206,11 +223,11 @@ public final class Session {
     public synchronized void offer(Message message, int qos, boolean retain, int[] subscriptionIds, String shareKey) {
         Outbound o = new Outbound(message, qos, retain, subscriptionIds, shareKey);
         if (active && queue.isEmpty()) {
-            if (qos == 0) {
+            if (qos == 0 && connection.isWritable()) {
                 sendQos0(o);
                 return;
             }
-            if (inflight.size() < window()) {
+            if (qos > 0 && inflight.size() < window()) {
                 sendInflight(o);
                 return;
             }
@@ -242,17 +259,23 @@ public final class Session {
         }
     }
 
+    /**
+     * The connection has room again (the client took what it was sent): queued messages that waited
+     * for it go out now.
+     */
+    public synchronized void writable() {
+        if (active && !queue.isEmpty()) {
+            drain();
+        }
+    }
+
     /** The outbound window: {@code max_inflight}, lowered to the client's Receive Maximum. */
     private int window() {
         return Math.min(limits.maxInflight(), receiveMaximum);
     }
 
     private void sendQos0(Outbound o) {
-        // A client that does not read loses QoS 0 rather than the heap growing without bound
-        if (!connection.isWritable()) {
-            counters.count(Metric.MESSAGES_DROPPED);
-            slowConsumer();
-        } else if (connection.sendPublish(o.message, 0, o.retain, false, 0, o.subscriptionIds)) {
+        if (connection.sendPublish(o.message, 0, o.retain, false, 0, o.subscriptionIds)) {
             counters.count(Metric.MESSAGES_DELIVERED);
         } else {
             counters.count(Metric.MESSAGES_DROPPED); // larger than the client's Maximum Packet Size
@@ -268,6 +291,9 @@ public final class Session {
         }
         o.packetId = packetId;
         o.sentAtMillis = clock.millis();
+        if (inflight == Collections.<Integer, Outbound>emptyMap()) {
+            inflight = new LinkedHashMap<>();
+        }
         inflight.put(packetId, o);
         counters.count(Metric.MESSAGES_DELIVERED);
     }
@@ -287,6 +313,9 @@ public final class Session {
                 continue;
             }
             if (head.qos == 0) {
+                if (!connection.isWritable()) {
+                    return; // until the client has taken what it was sent (writable again)
+                }
                 queue.poll();
                 sendQos0(head);
                 continue;
@@ -453,18 +482,24 @@ public final class Session {
      * of one not yet released, which must not be delivered again [MQTT-4.3.3-2].
      */
     public synchronized boolean onInboundQos2(int packetId) {
+        if (awaitingRelease == Set.<Integer>of()) {
+            awaitingRelease = new HashSet<>();
+        }
         return awaitingRelease.add(packetId);
     }
 
     /** PUBREL from the client; the caller answers PUBCOMP either way [MQTT-4.3.3-2]. */
     public synchronized boolean onPubrel(int packetId) {
-        return awaitingRelease.remove(packetId);
+        return !awaitingRelease.isEmpty() && awaitingRelease.remove(packetId);
     }
 
     // ---- subscriptions (maintained by Broker together with the index) ----
 
     /** Keyed by the filter as subscribed, so "a" and "$share/g/a" are distinct subscriptions. */
     synchronized Subscription putSubscription(Subscription s) {
+        if (subscriptions == Collections.<String, Subscription>emptyMap()) {
+            subscriptions = new LinkedHashMap<>();
+        }
         return subscriptions.put(s.subscribedFilter(), s);
     }
 
@@ -492,7 +527,7 @@ public final class Session {
         inflight.clear();
         awaitingResendCount = 0;
         queue.clear();
-        awaitingRelease.clear();
+        awaitingRelease = Set.of();
         if (pending > 0) {
             counters.count(Metric.MESSAGES_DROPPED, pending);
         }

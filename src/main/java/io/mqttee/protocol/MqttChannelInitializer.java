@@ -12,9 +12,10 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 /**
  * Builds the pipeline of every accepted MQTT connection, in one place, with named handlers:
  * <pre>
- *   connection-limit → packet-inspector → mqtt-decoder → mqtt-encoder → [keepalive, added after CONNECT]
- *   → mqtt-connection
+ *   [connection-limit, until the connection is counted] → packet-inspector → mqtt-decoder
+ *   → mqtt-encoder → mqtt-connection
  * </pre>
+ * The keepalive timer is the connection handler's own (one scheduled task, no extra handler).
  */
 final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -22,7 +23,6 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     static final String INSPECTOR = "packet-inspector";
     static final String DECODER = "mqtt-decoder";
     static final String ENCODER = "mqtt-encoder";
-    static final String KEEPALIVE = "keepalive";
     static final String CONNECTION = "mqtt-connection";
 
     private final Broker broker;

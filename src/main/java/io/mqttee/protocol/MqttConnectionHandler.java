@@ -48,9 +48,6 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -63,8 +60,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -117,9 +114,14 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private final ListenerConfig listener;
     /** PUBLISH/PUBREL from the core, in session order, waiting for the I/O thread. */
     private final Queue<MqttMessage> outbound = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** 1 while a drain task is scheduled (a field updater, not an atomic object per connection). */
+    private volatile int drainScheduled;
+    private static final AtomicIntegerFieldUpdater<MqttConnectionHandler> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(MqttConnectionHandler.class, "drainScheduled");
     /** Estimated bytes of the packets in {@link #outbound}, which the channel does not count yet. */
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile long queuedBytes;
+    private static final AtomicLongFieldUpdater<MqttConnectionHandler> QUEUED_BYTES =
+            AtomicLongFieldUpdater.newUpdater(MqttConnectionHandler.class, "queuedBytes");
     /**
      * Held while an inbound PUBLISH or PUBREL acts on the session, and by {@link #close} to mark the
      * connection closing: a takeover waits for the old connection's packet in progress, and the old
@@ -130,6 +132,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private Channel channel;
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
+    private ScheduledFuture<?> keepaliveTimer;
+    /** The keepalive limit (0: none) and when the last batch of bytes was read; I/O thread only. */
+    private long keepaliveNanos;
+    private long lastReadNanos;
     private Session session;
     private int protocolVersion;
     /** Set when the server decides to close, so the session learns why. */
@@ -144,7 +150,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private int clientTopicAliasMaximum;
     private boolean requestProblemInformation = true;
     private boolean connectSessionExpiryWasZero;
-    private final Map<Integer, String> inboundAliases = new HashMap<>();
+    /** Allocated with the first alias: most connections use none. */
+    private Map<Integer, String> inboundAliases = Map.of();
     /** A CONNECT accepted so far but waiting for its enhanced authentication to finish. */
     private PendingConnect pendingConnect;
     /** The Authentication Method of this connection, or null when none was negotiated. */
@@ -157,7 +164,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                                   String responseInformation, boolean sessionExpiryChanged) {
     }
     /** Guarded by the session's lock (see class comment). */
-    private final Map<String, Integer> outboundAliases = new HashMap<>();
+    private Map<String, Integer> outboundAliases = Map.of();
 
     MqttConnectionHandler(Broker broker, ListenerConfig listener) {
         this.broker = broker;
@@ -201,16 +208,34 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (retryTimer != null) {
             retryTimer.cancel(false);
         }
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel(false);
+        }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+    /**
+     * Closes the connection when nothing is read for {@code idleMillis} (keepalive x
+     * {@code keepalive_backoff} x 2). One timer per connection that re-arms itself for the time
+     * left, instead of an IdleStateHandler in the pipeline: idle connections are most connections,
+     * and this keeps each one smaller.
+     */
+    private void startKeepalive(long idleMillis) {
+        keepaliveNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+        lastReadNanos = channel.eventLoop().ticker().nanoTime();
+        keepaliveTimer = channel.eventLoop().schedule(this::checkKeepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkKeepalive() {
+        if (!channel.isActive()) {
+            return;
+        }
+        long idle = channel.eventLoop().ticker().nanoTime() - lastReadNanos;
+        if (idle >= keepaliveNanos) {
             // No packet within 1.5 x keepalive: a network failure, so the will is published [MQTT-3.1.2-24]
             disconnect(DisconnectReason.KEEPALIVE_TIMEOUT, RC_KEEPALIVE_TIMEOUT, "keepalive timeout");
             return;
         }
-        super.userEventTriggered(ctx, evt);
+        keepaliveTimer = channel.eventLoop().schedule(this::checkKeepalive, keepaliveNanos - idle, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -221,6 +246,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (keepaliveNanos > 0) {
+            lastReadNanos = channel.eventLoop().ticker().nanoTime(); // once per batch of reads is precise enough for keepalive
+        }
         ctx.flush();
     }
 
@@ -352,6 +380,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         handshakeTimeout.cancel(false);
+        handshakeTimeout = null; // a cancelled task is still an object: not kept for the connection's life
         broker.counters().count(Metric.CLIENT_CONNECT);
         MqttConnectVariableHeader vh = m.variableHeader();
         MqttConnectPayload payload = m.payload();
@@ -526,9 +555,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         session = outcome.session();
 
         if (keepalive > 0) {
-            long idleMillis = (long) (keepalive * 1000L * listener.keepaliveBackoff() * 2);
-            channel.pipeline().addBefore(MqttChannelInitializer.CONNECTION, MqttChannelInitializer.KEEPALIVE,
-                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+            startKeepalive((long) (keepalive * 1000L * listener.keepaliveBackoff() * 2));
         }
         MqttMessageBuilders.ConnAckBuilder connack = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
@@ -810,6 +837,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 return null;
             }
             return mapped;
+        }
+        if (inboundAliases == Map.<Integer, String>of()) {
+            inboundAliases = new HashMap<>();
         }
         inboundAliases.put(alias, topic);
         return topic;
@@ -1115,6 +1145,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
                 return false; // never above the client's Maximum Packet Size [MQTT-3.1.2-24]
             }
             if (alias > 0 && !aliasKnown) {
+                if (outboundAliases == Map.<String, Integer>of()) {
+                    outboundAliases = new HashMap<>();
+                }
                 outboundAliases.put(topic, alias);
             }
             topic = wireTopic;
@@ -1137,24 +1170,39 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
      * once when called on the I/O thread was tried: the SlowAttackIT flood took twice as long.)
      */
     private void enqueue(MqttMessage m) {
-        queuedBytes.addAndGet(estimatedSize(m));
+        QUEUED_BYTES.addAndGet(this, estimatedSize(m));
         outbound.add(m);
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             channel.eventLoop().execute(this::drainOutbound);
         }
     }
 
     private void drainOutbound() {
-        drainScheduled.set(false);
+        drainScheduled = 0;
         boolean wrote = false;
         for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
-            queuedBytes.addAndGet(-estimatedSize(m));
+            QUEUED_BYTES.addAndGet(this, -estimatedSize(m));
             channel.write(m, channel.voidPromise());
             wrote = true;
         }
         if (wrote) {
             channel.flush();
+            resumeIfWritable();
         }
+    }
+
+    /** Messages the session queued while this connection was full may go out now. */
+    private void resumeIfWritable() {
+        Session s = session;
+        if (s != null && closeReason == null && isWritable()) {
+            s.writable();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        resumeIfWritable();
+        super.channelWritabilityChanged(ctx);
     }
 
     /** About what a queued packet will take on the wire; the same value when it is queued and drained. */
@@ -1171,7 +1219,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
      */
     @Override
     public boolean isWritable() {
-        return channel.bytesBeforeUnwritable() > queuedBytes.get();
+        return channel.bytesBeforeUnwritable() > queuedBytes;
     }
 
     @Override

@@ -96,19 +96,56 @@ class SessionTest {
     }
 
     @Test
-    void qos0IsDroppedForAClientThatDoesNotReadAndForAnOfflineSession() {
+    void qos0WaitsForAFullConnectionAndIsNotKeptOffline() {
         RecordingConnection c = new RecordingConnection();
-        Session s = session(ListenerConfigBuilder.listener().build(), c);
+        Session s = session(ListenerConfigBuilder.listener().maxMqueueLen(2).build(), c);
 
         c.writable = false;
         s.offer(msg("x", 0), 0, false);
+        s.offer(msg("y", 0), 0, false);
+        s.offer(msg("z", 0), 0, false); // the queue holds 2
         assertThat(c.published).isEmpty();
+        assertThat(s.queueSize()).isEqualTo(2);
         assertThat(counters.get(Metric.MESSAGES_DROPPED)).isEqualTo(1);
 
+        c.writable = true;
+        s.writable();
+        assertThat(c.payloads()).containsExactly("x", "y");
+
+        c.writable = false;
+        s.offer(msg("w", 0), 0, false);
         assertThat(s.detach(c, DisconnectReason.CONNECTION_LOST)).isTrue();
-        s.offer(msg("y", 0), 0, false);
+        assertThat(s.queueSize()).as("QoS 0 is not kept offline").isZero();
+        s.offer(msg("v", 0), 0, false);
         assertThat(s.queueSize()).isZero();
+        assertThat(counters.get(Metric.MESSAGES_DROPPED)).isEqualTo(3);
+    }
+
+    @Test
+    void aFullQueueDisconnectsTheClientOnceUnderTheDisconnectPolicy() {
+        RecordingConnection c = new RecordingConnection();
+        Session s = session(ListenerConfigBuilder.listener().maxMqueueLen(1)
+                .set("slowConsumerPolicy", io.mqttee.config.SlowConsumerPolicy.DISCONNECT).build(), c);
+        c.writable = false;
+        s.offer(msg("a", 0), 0, false);
+        assertThat(c.closedFor).isNull();
+        s.offer(msg("b", 0), 0, false);
+        s.offer(msg("c", 0), 0, false);
+        assertThat(c.closedFor).isEqualTo(DisconnectReason.SLOW_CONSUMER);
+        assertThat(counters.get(Metric.CLIENT_SLOW_CONSUMER)).isEqualTo(1);
         assertThat(counters.get(Metric.MESSAGES_DROPPED)).isEqualTo(2);
+    }
+
+    @Test
+    void aFullQueueKeepsTheClientUnderTheDropPolicy() {
+        RecordingConnection c = new RecordingConnection();
+        Session s = session(ListenerConfigBuilder.listener().maxMqueueLen(1).build(), c);
+        c.writable = false;
+        s.offer(msg("a", 0), 0, false);
+        s.offer(msg("b", 0), 0, false);
+        assertThat(c.closedFor).isNull();
+        assertThat(counters.get(Metric.CLIENT_SLOW_CONSUMER)).isZero();
+        assertThat(counters.get(Metric.MESSAGES_DROPPED)).isEqualTo(1);
     }
 
     @Test
