@@ -38,6 +38,8 @@ public final class Broker {
     public static final int SUBSCRIPTION_FAILURE = 0x80;
     /** SUBACK reason code (MQTT 5) when {@code $exclusive/} or {@code $limit/N/} is full; 3.x sends 0x80. */
     public static final int SUBSCRIPTION_QUOTA_EXCEEDED = 0x97;
+    /** SUBACK reason code (MQTT 5) for a filter with more levels than {@code max_topic_levels}; 3.x sends 0x80. */
+    public static final int SUBSCRIPTION_FILTER_INVALID = 0x8F;
 
     private static final int LOCK_STRIPES = 256;
 
@@ -403,8 +405,9 @@ public final class Broker {
     /**
      * Subscribes {@code session} to each valid filter: granted QoS is the lower of the requested and
      * {@code max_qos_allowed} [MQTT-3.8.4-6]; a repeated filter replaces the earlier subscription
-     * [MQTT-3.8.4-3]. Refused (0x80): more levels than {@code max_topic_levels}, more subscriptions
-     * than {@code max_subscriptions}. The caller sends the SUBACK, then {@link #sendRetained}.
+     * [MQTT-3.8.4-3]. Refused: more levels than {@code max_topic_levels} (0x8F), more subscriptions
+     * than {@code max_subscriptions} (0x97); 3.x clients get 0x80 for both. The caller sends the
+     * SUBACK, then {@link #sendRetained}.
      *
      * @return one return code per request, in order [MQTT-3.8.4-5]
      */
@@ -419,7 +422,8 @@ public final class Broker {
             boolean tooMany = limits.maxSubscriptions() > 0 && !exists
                     && session.subscriptionCount() >= limits.maxSubscriptions();
             if (tooDeep || tooMany) {
-                codes.add(SUBSCRIPTION_FAILURE);
+                // the specific MQTT 5 reason codes (0x80 is for when none applies, 5.0 section 3.9.3)
+                codes.add(tooDeep ? SUBSCRIPTION_FILTER_INVALID : SUBSCRIPTION_QUOTA_EXCEEDED);
                 continue;
             }
             if (r.subscriberLimit() != 0 && !takeLimitedSlot(r, session.clientId())) {

@@ -321,7 +321,7 @@ class BrokerTest {
         limits(ListenerConfigBuilder.listener().maxSubscriptions(2));
         Session s = connect("c1", true, new RecordingConnection()).session();
 
-        assertThat(subscribe(s, "a", 1, "b", 1, "c", 1)).containsExactly(1, 1, Broker.SUBSCRIPTION_FAILURE);
+        assertThat(subscribe(s, "a", 1, "b", 1, "c", 1)).containsExactly(1, 1, Broker.SUBSCRIPTION_QUOTA_EXCEEDED);
         // re-subscribing an existing filter replaces it and is not refused [MQTT-3.8.4-3]
         assertThat(subscribe(s, "b", 2)).containsExactly(2);
         assertThat(s.subscriptionCount()).isEqualTo(2);
@@ -332,7 +332,7 @@ class BrokerTest {
         limits(ListenerConfigBuilder.listener().maxTopicLevels(3));
         Session s = connect("c1", true, new RecordingConnection()).session();
         assertThat(subscribe(s, "a/b/c", 1, "a/b/c/d", 1, "a/+/#", 2))
-                .containsExactly(1, Broker.SUBSCRIPTION_FAILURE, 2);
+                .containsExactly(1, Broker.SUBSCRIPTION_FILTER_INVALID, 2);
         assertThat(broker.subscriptions().filters()).containsExactlyInAnyOrder("a/b/c", "a/+/#");
     }
 
