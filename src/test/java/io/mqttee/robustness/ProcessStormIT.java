@@ -107,10 +107,20 @@ class ProcessStormIT {
         mqtt = freePort();
         int http = freePort();
         log = dir.resolve("broker.log");
+        // The JDK's default logging (console, INFO), plus Netty's leak detector at FINE: it then says
+        // at startup which level it runs at, which shows that its reports reach this log
+        Path logging = dir.resolve("logging.properties");
+        Files.writeString(logging, """
+                handlers = java.util.logging.ConsoleHandler
+                .level = INFO
+                java.util.logging.ConsoleHandler.level = FINE
+                io.netty.util.ResourceLeakDetector.level = FINE
+                """);
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-Dio.netty.leakDetection.level=PARANOID",
+                "-Djava.util.logging.config.file=" + logging,
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens", "java.base/java.io=ALL-UNNAMED",
                 "--add-opens", "java.rmi/sun.rmi.transport=ALL-UNNAMED",
@@ -134,6 +144,12 @@ class ProcessStormIT {
             Thread.sleep(200);
         }
         threads = Executors.newFixedThreadPool(THREADS);
+    }
+
+    /** Netty's leak detector logs its level once its class is loaded, i.e. once a buffer was allocated. */
+    private void assertLeakDetectorParanoid() {
+        assertThat(logText()).as("the broker's Netty logs its leak detection level to this log")
+                .contains("-Dio.netty.leakDetection.level: paranoid");
     }
 
     @AfterEach
@@ -431,6 +447,7 @@ class ProcessStormIT {
         }
 
         // ---- no buffer leak: collect garbage in the broker, then allocate (traffic) so the detector reports
+        assertLeakDetectorParanoid();
         try (Bystander bystander = new Bystander(mqtt, 5, "pstorm-bystander")) {
             for (int i = 0; i < 3; i++) {
                 collectGarbageInBroker();
