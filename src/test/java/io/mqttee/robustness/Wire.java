@@ -136,6 +136,24 @@ final class Wire implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails when a packet arrives, or the server closes, within {@code quiet}: nothing is sent
+     * meanwhile. A slow machine can only hide a packet sent late, never make this fail wrongly.
+     */
+    void assertQuiet(Duration quiet) throws IOException {
+        socket.setSoTimeout((int) quiet.toMillis());
+        int first;
+        try {
+            first = in.read();
+        } catch (SocketTimeoutException e) {
+            return;
+        } catch (SocketException e) {
+            first = -1;
+        }
+        throw new AssertionError(first < 0 ? "connection closed by the server"
+                : "unexpected packet of type " + (first >> 4) + " within " + quiet);
+    }
+
     /** Sends PINGREQ and expects PINGRESP, skipping nothing: the connection is alive and in sync. */
     void ping() throws IOException {
         send(pingreq());
@@ -174,6 +192,20 @@ final class Wire implements AutoCloseable {
             b.props(clean ? new byte[0] : new Bytes().u8(0x11).u32(3600).bytes());
         }
         b.string(clientId);
+        return packet(CONNECT << 4, b.bytes());
+    }
+
+    /** A clean CONNECT with a QoS 0 will message (no will properties). */
+    static byte[] connectWithWill(int version, String clientId, String willTopic, String willPayload) {
+        Bytes b = new Bytes().string("MQTT").u8(version).u8(0x02 | 0x04).u16(60);
+        if (version == 5) {
+            b.props(new byte[0]);
+        }
+        b.string(clientId);
+        if (version == 5) {
+            b.props(new byte[0]); // will properties
+        }
+        b.string(willTopic).string(willPayload);
         return packet(CONNECT << 4, b.bytes());
     }
 
@@ -346,6 +378,64 @@ final class Wire implements AutoCloseable {
                 default -> 2;
             };
             return body.length > at ? body[at] & 0xFF : 0;
+        }
+
+        /**
+         * The properties of an MQTT 5 CONNACK by identifier: numbers as {@code Long}, strings as
+         * {@code String}, binary data as {@code byte[]}; a User Property as "name=value" (the last one).
+         */
+        java.util.Map<Integer, Object> connackProperties() {
+            java.util.Map<Integer, Object> props = new java.util.HashMap<>();
+            int[] pos = {2};
+            int end = varInt(pos);
+            end += pos[0];
+            while (pos[0] < end) {
+                int id = body[pos[0]++] & 0xFF;
+                Object value = switch (id) {
+                    case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> (long) (body[pos[0]++] & 0xFF);
+                    case 0x13, 0x21, 0x22, 0x23 -> {
+                        long v = u16(pos[0]);
+                        pos[0] += 2;
+                        yield v;
+                    }
+                    case 0x02, 0x11, 0x18, 0x27 -> {
+                        long v = (long) u16(pos[0]) << 16 | u16(pos[0] + 2);
+                        pos[0] += 4;
+                        yield v;
+                    }
+                    case 0x0B -> (long) varInt(pos);
+                    case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F -> utf8(pos);
+                    case 0x09, 0x16 -> {
+                        int n = u16(pos[0]);
+                        byte[] v = java.util.Arrays.copyOfRange(body, pos[0] + 2, pos[0] + 2 + n);
+                        pos[0] += 2 + n;
+                        yield v;
+                    }
+                    case 0x26 -> utf8(pos) + "=" + utf8(pos);
+                    default -> throw new AssertionError("unknown property 0x" + Integer.toHexString(id) + " in " + this);
+                };
+                props.put(id, value);
+            }
+            return props;
+        }
+
+        private int varInt(int[] pos) {
+            int value = 0;
+            int shift = 0;
+            int digit;
+            do {
+                digit = body[pos[0]++] & 0xFF;
+                value |= (digit & 0x7F) << shift;
+                shift += 7;
+            } while ((digit & 0x80) != 0);
+            return value;
+        }
+
+        private String utf8(int[] pos) {
+            int n = u16(pos[0]);
+            String s = new String(body, pos[0] + 2, n, StandardCharsets.UTF_8);
+            pos[0] += 2 + n;
+            return s;
         }
 
         /** SUBACK return/reason codes, one per filter. */
