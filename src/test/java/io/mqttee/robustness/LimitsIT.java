@@ -8,7 +8,6 @@ import io.mqttee.testing.ListenerConfigBuilder;
 import io.mqttee.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,9 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <tr><td>max_mqueue_len</td><td>N messages queued (offline, or behind a full window) and all delivered
  * in order</td><td>the next one is dropped and counted in {@code messages.dropped}</td></tr>
  * <tr><td>max_subscriptions</td><td>N filters granted; re-subscribing one at the limit is granted</td>
- * <td>SUBACK 0x80 for filter N + 1 (both levels), not subscribed, not routed</td></tr>
+ * <td>SUBACK 0x80 (3.1.1) / 0x97 (5) for filter N + 1, not subscribed, not routed</td></tr>
  * <tr><td>max_topic_levels</td><td>N levels in a filter, a topic name and a will topic are
- * accepted</td><td>filter: SUBACK 0x80; topic name: close (3.1.1) / DISCONNECT 0x90 (5); will topic:
+ * accepted</td><td>filter: SUBACK 0x80 (3.1.1) / 0x8F (5); topic name: close (3.1.1) / DISCONNECT 0x90 (5); will topic:
  * close (3.1.1) / CONNACK 0x90 (5)</td></tr>
  * </table>
  */
@@ -518,7 +517,7 @@ class LimitsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(ints = {4, 5})
     @DisplayName("max_subscriptions PAST the limit: filter max_subscriptions + 1 gets SUBACK 0x80 (3.1.1 Failure [MQTT-3.9.3-2];"
-            + " 5: 0x80 Unspecified error), also when it shares a SUBSCRIBE with a granted one (one code per filter"
+            + " 5: 0x97 Quota exceeded), also when it shares a SUBSCRIBE with a granted one (one code per filter"
             + " [MQTT-3.8.4-5]); it is not subscribed, counted as subscribe but not as session.subscribed, and nothing is"
             + " routed to it; after an UNSUBSCRIBE the slot is free again")
     void maxSubscriptionsPastTheLimit(int version) throws Exception {
@@ -535,8 +534,9 @@ class LimitsIT {
         }
         sub.send(Wire.packet(Wire.SUBSCRIBE << 4 | 0x02, b.string("ms/b").u8(1).string("ms/c").u8(1).bytes()));
         Wire.Frame ack = sub.expect(Wire.SUBACK);
-        assertThat(ack.subackCodes()).containsExactly(1, 0x80);
-        assertThat(subscribe(sub, 3, "ms/d", 0)).containsExactly(0x80);
+        int refused = version == 5 ? 0x97 : 0x80;
+        assertThat(ack.subackCodes()).containsExactly(1, refused);
+        assertThat(subscribe(sub, 3, "ms/d", 0)).containsExactly(refused);
 
         assertThat(session("ms-sub").subscriptionCount()).isEqualTo(MAX_SUBSCRIPTIONS);
         assertThat(gauge(Stat.SUBSCRIPTIONS)).isEqualTo(MAX_SUBSCRIPTIONS);
@@ -564,10 +564,6 @@ class LimitsIT {
     }
 
     @Test
-    @Disabled("bug: MQTT 5 clients get the catch-all 0x80 for a filter past max_subscriptions; 0x97 Quota exceeded says"
-            + " why (MQTT 5.0 3.9.3: 0x80 is for when the server will not say or no other code applies). Broker.subscribe"
-            + " returns SUBSCRIPTION_FAILURE for 'tooMany'; returning SUBSCRIPTION_QUOTA_EXCEEDED (0x97) would do, since"
-            + " MqttConnectionHandler already maps every code >= 0x80 to 0x80 for 3.x")
     @DisplayName("MQTT 5 max_subscriptions PAST the limit: SUBACK 0x97 Quota exceeded")
     void maxSubscriptionsPastTheLimitSaysQuotaExceeded() throws Exception {
         start(ListenerConfigBuilder.listener().maxSubscriptions(1));
@@ -611,22 +607,20 @@ class LimitsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(ints = {4, 5})
     @DisplayName("max_topic_levels PAST the limit in SUBSCRIBE: a filter of max_topic_levels + 1 levels (also when the"
-            + " last is '#') gets SUBACK 0x80; the connection stays, nothing is subscribed")
+            + " last is '#') gets SUBACK 0x80 (3.1.1) / 0x8F Topic Filter invalid (5); the connection stays, nothing is subscribed")
     void maxTopicLevelsPastTheLimitInSubscribe(int version) throws Exception {
         start(ListenerConfigBuilder.listener().maxTopicLevels(MAX_TOPIC_LEVELS));
         Wire sub = connected(version, "tl-sub", true);
-        assertThat(subscribe(sub, 1, "a/b/c/d", 1)).containsExactly(0x80);
-        assertThat(subscribe(sub, 2, "a/b/c/#", 1)).containsExactly(0x80);
-        assertThat(subscribe(sub, 3, "a//c/", 1)).containsExactly(0x80);
+        int refused = version == 5 ? 0x8F : 0x80;
+        assertThat(subscribe(sub, 1, "a/b/c/d", 1)).containsExactly(refused);
+        assertThat(subscribe(sub, 2, "a/b/c/#", 1)).containsExactly(refused);
+        assertThat(subscribe(sub, 3, "a//c/", 1)).containsExactly(refused);
         assertThat(session("tl-sub").subscriptionCount()).isZero();
         sub.ping();
         assertThat(metric(Metric.CLIENT_PROTOCOL_ERROR)).isZero();
     }
 
     @Test
-    @Disabled("bug: MQTT 5 clients get the catch-all 0x80 for a filter past max_topic_levels; 0x8F Topic Filter invalid"
-            + " ('correctly formed but not allowed for this Client', MQTT 5.0 3.9.3) says why. Broker.subscribe returns"
-            + " SUBSCRIPTION_FAILURE for 'tooDeep'; 3.x would still get 0x80 through MqttConnectionHandler's mapping")
     @DisplayName("MQTT 5 max_topic_levels PAST the limit in SUBSCRIBE: SUBACK 0x8F Topic Filter invalid")
     void maxTopicLevelsPastTheLimitInSubscribeSaysTopicFilterInvalid() throws Exception {
         start(ListenerConfigBuilder.listener().maxTopicLevels(MAX_TOPIC_LEVELS));
