@@ -74,7 +74,7 @@ public record ListenerConfig(
                 1_024_000, 1024 * 1024, 16, 1000, 65535,
                 Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
                 Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5),
-                2, 0, 0, 32, false, false, 1024, false, 64 * 1024, SlowConsumerPolicy.DROP);
+                2, 0, 0, 32, false, false, 1024, false, 1024 * 1024, SlowConsumerPolicy.DROP);
     }
 
     /** A copy bound to another address; tests use port 0. */

@@ -262,11 +262,16 @@ public final class Session {
     /**
      * The connection has room again (the client took what it was sent): queued messages that waited
      * for it go out now.
+     *
+     * @return whether any left the queue
      */
-    public synchronized void writable() {
-        if (active && !queue.isEmpty()) {
-            drain();
+    public synchronized boolean writable() {
+        if (!active || queue.isEmpty()) {
+            return false;
         }
+        int before = queue.size();
+        drain();
+        return queue.size() < before;
     }
 
     /** The outbound window: {@code max_inflight}, lowered to the client's Receive Maximum. */

@@ -122,6 +122,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
     private volatile long queuedBytes;
     private static final AtomicLongFieldUpdater<MqttConnectionHandler> QUEUED_BYTES =
             AtomicLongFieldUpdater.newUpdater(MqttConnectionHandler.class, "queuedBytes");
+    /** Write-and-refill rounds of one drain task (see {@link #drainOutbound}). */
+    private static final int MAX_DRAIN_ROUNDS = 16;
     /**
      * Held while an inbound PUBLISH or PUBREL acts on the session, and by {@link #close} to mark the
      * connection closing: a takeover waits for the old connection's packet in progress, and the old
@@ -1177,26 +1179,40 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * Writes the queue and flushes; then, while the socket took everything and the session has a
+     * backlog (messages it queued while this connection was full), lets the session refill and goes
+     * again. So a subscriber with a backlog gets as much per turn of the I/O thread as its socket
+     * takes, not just {@code max_outbound_bytes}: under a flood, one turn reads megabytes of
+     * publishes. At most {@link #MAX_DRAIN_ROUNDS} rounds, so the other channels get their turn.
+     */
     private void drainOutbound() {
-        drainScheduled = 0;
-        boolean wrote = false;
-        for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
-            QUEUED_BYTES.addAndGet(this, -estimatedSize(m));
-            channel.write(m, channel.voidPromise());
-            wrote = true;
-        }
-        if (wrote) {
+        for (int round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+            drainScheduled = 0;
+            boolean wrote = false;
+            for (MqttMessage m = outbound.poll(); m != null; m = outbound.poll()) {
+                QUEUED_BYTES.addAndGet(this, -estimatedSize(m));
+                channel.write(m, channel.voidPromise());
+                wrote = true;
+            }
+            if (!wrote) {
+                return;
+            }
             channel.flush();
-            resumeIfWritable();
+            if (!resumeIfWritable()) {
+                return;
+            }
         }
     }
 
-    /** Messages the session queued while this connection was full may go out now. */
-    private void resumeIfWritable() {
+    /**
+     * Messages the session queued while this connection was full may go out now.
+     *
+     * @return whether the session handed over any
+     */
+    private boolean resumeIfWritable() {
         Session s = session;
-        if (s != null && closeReason == null && isWritable()) {
-            s.writable();
-        }
+        return s != null && closeReason == null && isWritable() && s.writable();
     }
 
     @Override

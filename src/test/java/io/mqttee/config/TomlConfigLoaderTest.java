@@ -208,7 +208,7 @@ class TomlConfigLoaderTest {
         assertThat(config.listeners()).containsExactly(new ListenerConfig("internal", "0.0.0.0", 1883,
                 1_024_000, 1024 * 1024, 8, 1000, 65535, Duration.ofSeconds(15), true, true, 0, 65535, 0.75,
                 Duration.ofHours(2), Duration.ZERO, Duration.ofSeconds(30), Duration.ofMinutes(5), 2, 0, 0, 32, false, false, 1024, false,
-                64 * 1024, SlowConsumerPolicy.DROP));
+                1024 * 1024, SlowConsumerPolicy.DROP));
     }
 
     @Test
