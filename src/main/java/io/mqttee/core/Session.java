@@ -248,8 +248,8 @@ public final class Session {
     }
 
     /**
-     * A message for the connected client did not fit (its outbound buffer or its queue is full):
-     * under {@code slow_consumer_policy = "disconnect"} the client is disconnected, once.
+     * A message for the connected client did not fit: its connection was full and its queue is full
+     * too. Under {@code slow_consumer_policy = "disconnect"} the client is disconnected, once.
      */
     private void slowConsumer() {
         if (limits.slowConsumerPolicy() == SlowConsumerPolicy.DISCONNECT && !slowConsumerClosing) {
