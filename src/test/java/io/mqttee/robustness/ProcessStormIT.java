@@ -235,17 +235,6 @@ class ProcessStormIT {
 
     // ---------------------------------------------------------------- clients
 
-    private static void goAway(Wire w, int how) throws IOException {
-        switch (how) {
-            case 0 -> {
-                w.send(Wire.disconnect());
-                w.awaitClose(); // the server closes after DISCONNECT [MQTT-3.14.4-1]
-            }
-            case 1 -> w.close();
-            default -> w.abort();
-        }
-    }
-
     private static void all(List<Future<?>> futures) throws Exception {
         for (Future<?> f : futures) {
             f.get(5, TimeUnit.MINUTES);
@@ -319,7 +308,7 @@ class ProcessStormIT {
                 Wire w = open.get(i);
                 int how = new Random(seed + i).nextInt(3);
                 futures.add(threads.submit(() -> {
-                    goAway(w, how);
+                    w.leave(how);
                     return null;
                 }));
             }

@@ -11,9 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,16 +40,6 @@ class SlowConsumerIT {
         }
         if (server != null) {
             server.close();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -143,7 +131,7 @@ class SlowConsumerIT {
             sloth = sloth(port, version);
             flood(port, bystander);
 
-            await("sloth disconnected", () -> !broker.session("sloth").orElseThrow().isConnected());
+            TestBroker.await("sloth disconnected", () -> !broker.session("sloth").orElseThrow().isConnected());
             assertThat(broker.counters().get(Metric.CLIENT_SLOW_CONSUMER)).isEqualTo(1);
             List<Wire.Frame> beforeClose = sloth.awaitClose();
             for (Wire.Frame f : beforeClose) {

@@ -83,17 +83,6 @@ class StormIT {
         }
     }
 
-    private static void endAbruptlyOrNot(Wire w, int how) throws IOException {
-        switch (how) {
-            case 0 -> {
-                w.send(Wire.disconnect());
-                w.awaitClose(); // the server closes after DISCONNECT [MQTT-3.14.4-1]
-            }
-            case 1 -> w.close();
-            default -> w.abort();
-        }
-    }
-
     private void all(List<Future<?>> futures) throws Exception {
         for (Future<?> f : futures) {
             f.get(5, TimeUnit.MINUTES);
@@ -139,7 +128,7 @@ class StormIT {
                 Wire w = open.get(i);
                 int how = new Random(seed + i).nextInt(3);
                 futures.add(threads.submit(() -> {
-                    endAbruptlyOrNot(w, how);
+                    w.leave(how);
                     return null;
                 }));
             }

@@ -164,6 +164,21 @@ final class Wire implements AutoCloseable {
         socket.shutdownOutput();
     }
 
+    /**
+     * Leaves the way a storm's clients do: 0 DISCONNECT (and waits for the server's close
+     * [MQTT-3.14.4-1]), 1 a plain close, anything else RST.
+     */
+    void leave(int how) throws IOException {
+        switch (how) {
+            case 0 -> {
+                send(disconnect());
+                awaitClose();
+            }
+            case 1 -> close();
+            default -> abort();
+        }
+    }
+
     /** Drops the connection with RST, without DISCONNECT. */
     void abort() {
         try {
