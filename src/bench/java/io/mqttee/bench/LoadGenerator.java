@@ -112,6 +112,7 @@ final class LoadGenerator implements AutoCloseable {
         final Conn[] pubs;
         final Conn[] subs;
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final java.io.PrintStream trace = traceStream();
         long received;
         long gaps;
         long duplicates;
@@ -388,6 +389,9 @@ final class LoadGenerator implements AutoCloseable {
                 if (spec.latency()) {
                     long sentAt = in.getLong(payload);
                     latency.recordValue(Math.max(0, lastProgress[p] - sentAt));
+                    if (trace != null && lastProgress[p] - sentAt >= TRACE_NS) {
+                        trace.println(sentAt / 1000 + " " + (lastProgress[p] - sentAt) / 1000 + " " + p + " " + s);
+                    }
                 }
             }
         }
@@ -534,6 +538,7 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     final class Ramp implements Conn.Listener {
+        final String tag;
         final int total;
         final int inFlightMax;
         final Conn[] conns;
@@ -546,7 +551,8 @@ final class LoadGenerator implements AutoCloseable {
         boolean closing;
         final CompletableFuture<RampResult> done = new CompletableFuture<>();
 
-        Ramp(int total, int inFlightMax) {
+        Ramp(String tag, int total, int inFlightMax) {
+            this.tag = tag;
             this.total = total;
             this.inFlightMax = inFlightMax;
             this.conns = new Conn[total];
@@ -580,7 +586,7 @@ final class LoadGenerator implements AutoCloseable {
                     return;
                 }
                 ByteBuf b = c.channel.alloc().buffer(64);
-                MqttFrames.connect(b, "b" + nonce + "-idle-" + i, 600);
+                MqttFrames.connect(b, "b" + nonce + "-" + tag + "-" + i, 600);
                 c.channel.writeAndFlush(b);
             });
         }
@@ -659,7 +665,24 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    Ramp ramp(int total, int inFlight) {
-        return new Ramp(total, inFlight);
+    /** {@code total} clients connecting with {@code inFlight} CONNECTs outstanding; ids carry {@code tag}. */
+    Ramp ramp(String tag, int total, int inFlight) {
+        return new Ramp(tag, total, inFlight);
+    }
+
+    /**
+     * {@code BENCH_TRACE=file}: every latency sample above {@code BENCH_TRACE_MIN_US} (default 0) is
+     * appended to the file as "send time (us, generator clock), latency (us), publisher, subscriber",
+     * to see when a tail happens (periodic, clustered, one connection) rather than only how long it is.
+     */
+    static final long TRACE_NS = Long.parseLong(System.getenv().getOrDefault("BENCH_TRACE_MIN_US", "0")) * 1000;
+
+    static java.io.PrintStream traceStream() {
+        String f = System.getenv("BENCH_TRACE");
+        try {
+            return f == null ? null : new java.io.PrintStream(new java.io.FileOutputStream(f, true), true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
