@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,11 @@ public final class BenchMain {
 
         log("bench: " + runs + " run(s) x " + brokers + " x " + scenarios + ", load " + results.loadAtStart);
         for (int run = 1; run <= runs; run++) {
-            for (String b : brokers) {
+            // Each run starts with the next broker: a noisy stretch of the shared machine (minutes
+            // long) then falls on different brokers in different runs, and the median drops it
+            List<String> order = new ArrayList<>(brokers);
+            Collections.rotate(order, -((run - 1) % order.size()));
+            for (String b : order) {
                 Peer peer = new Peer(b, setup);
                 try {
                     peer.start();

@@ -174,7 +174,12 @@ public final class Session {
         // A client that now announces a smaller Receive Maximum gets no more than that in flight
         // [MQTT-3.3.4-9]: the rest wait, keeping their packet identifiers (a QoS 2 message must
         // not come back under a new one), and go out as acknowledgements make room
-        int room = window() - (int) inflight.values().stream().filter(o -> o.pubrecReceived).count();
+        int room = window();
+        for (Outbound o : inflight.values()) {
+            if (o.pubrecReceived) {
+                room--;
+            }
+        }
         Iterator<Outbound> it = inflight.values().iterator();
         while (it.hasNext()) {
             Outbound o = it.next();
