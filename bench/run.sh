@@ -36,7 +36,15 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
     fi
   done
 fi
-command -v /usr/sbin/mosquitto >/dev/null || echo "!! /usr/sbin/mosquitto missing (apt-get install mosquitto): it will be reported as not started"
+# Mosquitto is a peer: on a fresh Debian/Ubuntu machine, install its package (as root) when missing
+if [[ ! -x /usr/sbin/mosquitto ]] && command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  echo "== installing Debian's mosquitto (a peer)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto \
+    || echo "!! could not install mosquitto"
+  # the package starts its own service on port 1883; the benchmark starts its own mosquitto
+  { systemctl stop mosquitto || service mosquitto stop || pkill -x mosquitto; } >/dev/null 2>&1 || true
+fi
+[[ -x /usr/sbin/mosquitto ]] || echo "!! /usr/sbin/mosquitto missing (apt-get install mosquitto): it will be reported as not started"
 
 echo "== uptime: $(uptime)"
 exec taskset -c "$generator_cpus" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch \
