@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs every scenario against every broker, {@code --runs} times (brokers interleaved within each
@@ -78,40 +80,41 @@ public final class BenchMain {
             // long) then falls on different brokers in different runs, and the median drops it
             List<String> order = new ArrayList<>(brokers);
             Collections.rotate(order, -((run - 1) % order.size()));
-            for (String b : order) {
-                Peer peer = new Peer(b, setup);
-                try {
-                    peer.start();
-                } catch (Exception e) {
-                    log(b + ": cannot start: " + e.getMessage());
-                    results.note(b, "run " + run + ": did not start: " + e.getMessage());
-                    continue;
-                }
-                results.descriptions.put(b, peer.description());
-                log("run " + run + " " + b + " pid " + peer.pid() + " port " + peer.port() + " (" + peer.description() + ")");
-                String nonce = b.substring(0, 2) + run + Long.toString(System.nanoTime() % 100000, 36);
-                try (LoadGenerator gen = new LoadGenerator(new InetSocketAddress("127.0.0.1", peer.port()), nonce)) {
-                    for (String s : scenarios) {
-                        if (!peer.alive()) {
-                            results.note(b, "run " + run + ": broker died before " + s);
-                            break;
-                        }
-                        Map<String, Double> m;
-                        try {
-                            m = s.equals("connections")
-                                    ? connections(gen, peer, connections)
-                                    : traffic(gen, peer, spec(s, window), warmup, duration);
-                        } catch (Exception e) {
-                            log(b + " " + s + ": failed: " + e);
-                            results.note(b, "run " + run + " " + s + ": failed: " + e);
-                            continue;
-                        }
-                        results.add(b, s, m);
-                        log(String.format("run %d %-9s %-11s %s", run, b, s, Results.brief(s, m)));
-                        Thread.sleep(1000);
+            // Phase 1, one broker at a time: start it and run the throughput scenarios; it stays up
+            // (warm) for phase 2. Phase 2: latency, in slices alternating between the brokers, so
+            // every broker samples the same stretches of the machine. Phase 3, one broker at a
+            // time: connections, flood, stop.
+            Map<String, Live> live = new LinkedHashMap<>();
+            try {
+                for (String b : order) {
+                    Live l = Live.start(b, setup, run, results);
+                    if (l == null) {
+                        continue;
                     }
-                } finally {
-                    peer.stop();
+                    live.put(b, l);
+                    for (String s : scenarios) {
+                        if (!isLatency(s) && !isSolo(s)) {
+                            single(l, live.values(), s, run, results, warmup, duration, window, connections);
+                        }
+                    }
+                    Thread.sleep(3000); // a JVM broker's compiler finishes its queue before the next one runs
+                }
+                for (String s : scenarios) {
+                    if (isLatency(s)) {
+                        interleavedLatency(live, s, run, results, warmup, duration, window);
+                    }
+                }
+                for (Live l : live.values()) {
+                    for (String s : scenarios) {
+                        if (isSolo(s)) {
+                            single(l, live.values(), s, run, results, warmup, duration, window, connections);
+                        }
+                    }
+                    l.stop();
+                }
+            } finally {
+                for (Live l : live.values()) {
+                    l.stop();
                 }
             }
         }
@@ -122,6 +125,204 @@ public final class BenchMain {
         System.out.println();
         System.out.println(md);
         log("wrote " + out.resolve("results.md") + " and results.json");
+    }
+
+    /** A started broker and the generator connected to it, for the whole of one run. */
+    static final class Live {
+        final String name;
+        final Peer peer;
+        final LoadGenerator gen;
+        private boolean stopped;
+
+        private Live(String name, Peer peer, LoadGenerator gen) {
+            this.name = name;
+            this.peer = peer;
+            this.gen = gen;
+        }
+
+        static Live start(String b, Peer.Setup setup, int run, Results results) {
+            Peer peer = new Peer(b, setup);
+            try {
+                peer.start();
+            } catch (Exception e) {
+                log(b + ": cannot start: " + e.getMessage());
+                results.note(b, "run " + run + ": did not start: " + e.getMessage());
+                return null;
+            }
+            results.descriptions.put(b, peer.description());
+            log("run " + run + " " + b + " pid " + peer.pid() + " port " + peer.port() + " (" + peer.description() + ")");
+            String nonce = b.substring(0, 2) + run + Long.toString(System.nanoTime() % 100000, 36);
+            return new Live(b, peer, new LoadGenerator(new InetSocketAddress("127.0.0.1", peer.port()), nonce));
+        }
+
+        String name() {
+            return name;
+        }
+
+        Peer peer() {
+            return peer;
+        }
+
+        LoadGenerator gen() {
+            return gen;
+        }
+
+        void stop() throws InterruptedException {
+            if (!stopped) {
+                stopped = true;
+                gen.close();
+                peer.stop();
+            }
+        }
+    }
+
+    /** Scenarios that run after the latency phase, one broker at a time (the flood can leave a broker short of memory). */
+    static boolean isSolo(String s) {
+        return s.equals("connections") || s.equals("flood");
+    }
+
+    static double othersCpu(Live self, Collection<Live> live) {
+        double sum = 0;
+        for (Live o : live) {
+            if (o != self && o.peer().alive()) {
+                sum += ProcStats.cpuSeconds(o.peer().pid());
+            }
+        }
+        return sum;
+    }
+
+    static boolean isLatency(String s) {
+        return s.startsWith("latency");
+    }
+
+    /** One scenario against one broker. */
+    static void single(Live l, Collection<Live> live, String s, int run, Results results, int warmup, int duration,
+                       int window, int connections) throws InterruptedException {
+        if (!l.peer().alive()) {
+            results.note(l.name(), "run " + run + ": broker died before " + s);
+            return;
+        }
+        Map<String, Double> m;
+        double others0 = othersCpu(l, live);
+        try {
+            m = s.equals("connections")
+                    ? connections(l.gen(), l.peer(), connections)
+                    : traffic(l.gen(), l.peer(), spec(s, window), warmup, duration);
+        } catch (Exception e) {
+            log(l.name() + " " + s + ": failed: " + e);
+            results.note(l.name(), "run " + run + " " + s + ": failed: " + e);
+            return;
+        }
+        // the other brokers idle on the same core meanwhile; what they took is recorded, not hidden
+        m.put("idle_peers_cpu_s", othersCpu(l, live) - others0);
+        results.add(l.name(), s, m);
+        log(String.format("run %d %-9s %-11s %s", run, l.name(), s, Results.brief(s, m)));
+        Thread.sleep(1000);
+    }
+
+    /** Length of one latency slice: the measured time is cut into slices that alternate between the brokers. */
+    static final int SLICE_MS = 1000;
+
+    /**
+     * A latency scenario against every live broker at once, but only one publishing at a time: after
+     * a warm-up each, {@code duration} one-second rounds in which every broker in turn publishes for
+     * one slice; each broker's histograms and CPU are summed over its slices. So a slow stretch of
+     * the machine (they last seconds to minutes here) falls on all brokers alike.
+     */
+    static void interleavedLatency(Map<String, Live> live, String s, int run, Results results, int warmup,
+                                   int duration, int window) throws Exception {
+        Spec spec = spec(s, window);
+        Map<String, LoadGenerator.Run> runs = new LinkedHashMap<>();
+        Map<String, Histogram> hist = new LinkedHashMap<>();
+        Map<String, double[]> sums = new LinkedHashMap<>(); // broker cpu, generator cpu, delivered, seconds
+        long self = ProcessHandle.current().pid();
+        try {
+            for (Live l : live.values()) {
+                if (!l.peer().alive()) {
+                    results.note(l.name(), "run " + run + ": broker died before " + s);
+                    continue;
+                }
+                try {
+                    LoadGenerator.Run r = l.gen().open(spec);
+                    runs.put(l.name(), r);
+                    ProcStats.resetPeak(l.peer().pid());
+                    r.start();
+                    Thread.sleep(warmup * 1000L);
+                    r.stopPublishing();
+                    Thread.sleep(200);
+                    r.snapshot(true);
+                    hist.put(l.name(), new Histogram(TimeUnit.SECONDS.toNanos(60), 3));
+                    sums.put(l.name(), new double[4]);
+                } catch (Exception e) {
+                    log(l.name() + " " + s + ": failed: " + e);
+                    results.note(l.name(), "run " + run + " " + s + ": failed: " + e);
+                }
+            }
+            List<String> order = new ArrayList<>(hist.keySet());
+            int rounds = Math.max(1, duration * 1000 / SLICE_MS);
+            for (int round = 0; round < rounds; round++) {
+                for (String b : order) {
+                    LoadGenerator.Run r = runs.get(b);
+                    long pid = live.get(b).peer().pid();
+                    r.start();
+                    // the first 100 ms after the broker's idle spell are not measured: at a steady
+                    // 1,000 msg/s a broker is never idle for the seconds the other brokers' slices take
+                    Thread.sleep(100);
+                    LoadGenerator.Snapshot a = r.snapshot(true);
+                    double b0 = ProcStats.cpuSeconds(pid);
+                    double g0 = ProcStats.cpuSeconds(self);
+                    long t0 = System.nanoTime();
+                    Thread.sleep(SLICE_MS);
+                    r.stopPublishing();
+                    long t1 = System.nanoTime();
+                    Thread.sleep(100); // what was sent in the slice arrives (latencies are far below this)
+                    LoadGenerator.Snapshot z = r.snapshot(true);
+                    double[] sum = sums.get(b);
+                    sum[0] += ProcStats.cpuSeconds(pid) - b0;
+                    sum[1] += ProcStats.cpuSeconds(self) - g0;
+                    sum[2] += z.received() - a.received();
+                    sum[3] += (t1 - t0) / 1e9;
+                    hist.get(b).add(z.latency());
+                }
+                Collections.rotate(order, -1);
+            }
+            for (String b : hist.keySet()) {
+                LoadGenerator.Run r = runs.get(b);
+                long pid = live.get(b).peer().pid();
+                LoadGenerator.Snapshot c = r.drain(2000, 15_000);
+                double[] sum = sums.get(b);
+                Histogram h = hist.get(b);
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("delivered_per_s", sum[2] / sum[3]);
+                m.put("published_per_s", sum[2] / sum[3]);
+                m.put("loss_pct", c.expected() == 0 ? 0 : 100.0 * Math.max(0, c.expected() - c.received()) / c.expected());
+                m.put("published", (double) c.sent());
+                m.put("expected", (double) c.expected());
+                m.put("delivered", (double) c.received());
+                m.put("gaps", (double) c.gaps());
+                m.put("duplicates", (double) c.duplicates());
+                m.put("stalls", (double) c.stalls());
+                m.put("dropped_connections", (double) c.unexpectedCloses());
+                m.put("broker_cpu_s", sum[0]);
+                m.put("gen_cpu_s", sum[1]);
+                m.put("window_s", sum[3]);
+                m.put("broker_cpu_us_per_msg", sum[2] == 0 ? Double.NaN : sum[0] * 1e6 / sum[2]);
+                m.put("gen_cpu_us_per_msg", sum[2] == 0 ? Double.NaN : sum[1] * 1e6 / sum[2]);
+                m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
+                m.put("samples", (double) h.getTotalCount());
+                m.put("p50_us", h.getValueAtPercentile(50) / 1000.0);
+                m.put("p99_us", h.getValueAtPercentile(99) / 1000.0);
+                m.put("p999_us", h.getValueAtPercentile(99.9) / 1000.0);
+                m.put("max_us", h.getMaxValue() / 1000.0);
+                results.add(b, s, m);
+                log(String.format("run %d %-9s %-11s %s", run, b, s, Results.brief(s, m)));
+            }
+        } finally {
+            for (LoadGenerator.Run r : runs.values()) {
+                r.close();
+            }
+        }
+        Thread.sleep(1000);
     }
 
     /**
