@@ -191,6 +191,18 @@ public final class BenchMain {
         return sum;
     }
 
+    /** Loss and its parts, from the snapshot taken once nothing more arrives. */
+    static void putLoss(Map<String, Double> m, LoadGenerator.Snapshot c) {
+        m.put("loss_pct", c.expected() == 0 ? 0 : 100.0 * Math.max(0, c.expected() - c.received()) / c.expected());
+        m.put("published", (double) c.sent());
+        m.put("expected", (double) c.expected());
+        m.put("delivered", (double) c.received());
+        m.put("gaps", (double) c.gaps());
+        m.put("duplicates", (double) c.duplicates());
+        m.put("stalls", (double) c.stalls());
+        m.put("dropped_connections", (double) c.unexpectedCloses());
+    }
+
     static boolean isLatency(String s) {
         return s.startsWith("latency");
     }
@@ -295,14 +307,7 @@ public final class BenchMain {
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("delivered_per_s", sum[2] / sum[3]);
                 m.put("published_per_s", sum[2] / sum[3]);
-                m.put("loss_pct", c.expected() == 0 ? 0 : 100.0 * Math.max(0, c.expected() - c.received()) / c.expected());
-                m.put("published", (double) c.sent());
-                m.put("expected", (double) c.expected());
-                m.put("delivered", (double) c.received());
-                m.put("gaps", (double) c.gaps());
-                m.put("duplicates", (double) c.duplicates());
-                m.put("stalls", (double) c.stalls());
-                m.put("dropped_connections", (double) c.unexpectedCloses());
+                putLoss(m, c);
                 m.put("broker_cpu_s", sum[0]);
                 m.put("gen_cpu_s", sum[1]);
                 m.put("window_s", sum[3]);
@@ -369,14 +374,7 @@ public final class BenchMain {
             double seconds = (b.nanos() - a.nanos()) / 1e9;
             m.put("delivered_per_s", (b.received() - a.received()) / seconds);
             m.put("published_per_s", (b.sent() - a.sent()) / seconds);
-            m.put("loss_pct", c.expected() == 0 ? 0 : 100.0 * Math.max(0, c.expected() - c.received()) / c.expected());
-            m.put("published", (double) c.sent());
-            m.put("expected", (double) c.expected());
-            m.put("delivered", (double) c.received());
-            m.put("gaps", (double) c.gaps());
-            m.put("duplicates", (double) c.duplicates());
-            m.put("stalls", (double) c.stalls());
-            m.put("dropped_connections", (double) c.unexpectedCloses());
+            putLoss(m, c);
             m.put("broker_cpu_s", b1 - b0);
             m.put("gen_cpu_s", g1 - g0);
             m.put("window_s", seconds);
