@@ -350,7 +350,7 @@ public final class BenchMain {
         };
     }
 
-    /** One publish/subscribe scenario: warm-up, a measured window, then a drain to count loss. */
+    /** One throughput or flood scenario: warm-up, a measured window, then a drain to count loss (latency: {@link #interleavedLatency}). */
     static Map<String, Double> traffic(LoadGenerator gen, Peer peer, Spec spec, int warmup, int duration)
             throws Exception {
         long pid = peer.pid();
@@ -383,14 +383,6 @@ public final class BenchMain {
             m.put("broker_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (b1 - b0) * 1e6 / deliveredInWindow);
             m.put("gen_cpu_us_per_msg", deliveredInWindow == 0 ? Double.NaN : (g1 - g0) * 1e6 / deliveredInWindow);
             m.put("peak_rss_mb", ProcStats.statusBytes(pid, "VmHWM") / 1048576.0);
-            if (spec.latency()) {
-                Histogram h = b.latency();
-                m.put("samples", (double) h.getTotalCount());
-                m.put("p50_us", h.getValueAtPercentile(50) / 1000.0);
-                m.put("p99_us", h.getValueAtPercentile(99) / 1000.0);
-                m.put("p999_us", h.getValueAtPercentile(99.9) / 1000.0);
-                m.put("max_us", h.getMaxValue() / 1000.0);
-            }
         } finally {
             run.close();
         }
