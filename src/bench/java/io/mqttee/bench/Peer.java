@@ -52,18 +52,24 @@ final class Peer {
         Path work = Files.createDirectories(setup.work().resolve(name + "-" + port));
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", setup.brokerCpus()));
         switch (name) {
-            case "mqttee" -> {
-                Path launcher = setup.root().resolve("target/mqttee-launcher.jar");
+            case "mqttee", "mqttee-b" -> {
+                // mqttee-b: a second MQTTee for an A/B of a change, measured interleaved with the first
+                // (its own launcher jar and JVM options); never part of a comparison with the peers
+                boolean b = name.equals("mqttee-b");
+                Path launcher = b ? Path.of(System.getenv().getOrDefault("BENCH_MQTTEE_B_JAR",
+                        setup.root().resolve("target/mqttee-launcher.jar").toString()))
+                        : setup.root().resolve("target/mqttee-launcher.jar");
                 cmd.addAll(List.of("java", "-Xmx" + setup.heap(),
                         "-Dmqttee.listener.tcp.external.addr=127.0.0.1:" + port));
                 // for experiments and profiling only, e.g. -XX:StartFlightRecording=...; the report names them
-                String extra = System.getenv().getOrDefault("BENCH_MQTTEE_JAVA_OPTS", "").trim();
+                String extra = System.getenv().getOrDefault(b ? "BENCH_MQTTEE_B_JAVA_OPTS" : "BENCH_MQTTEE_JAVA_OPTS", "")
+                        .trim();
                 if (!extra.isEmpty()) {
                     cmd.addAll(List.of(extra.split("\\s+")));
                 }
                 if (hasLauncher(launcher)) {
                     cmd.addAll(List.of("-jar", launcher.toString(), "--http-addr", "127.0.0.1:" + freePort()));
-                    description = "embedded default: java -jar target/mqttee-launcher.jar (Tomcat + WAR)"
+                    description = "embedded default: java -jar " + launcher + " (Tomcat + WAR)"
                             + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 } else {
                     cmd.addAll(List.of("-cp", setup.benchClasses() + ":" + setup.generatorClasspath(),

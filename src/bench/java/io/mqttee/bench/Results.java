@@ -138,7 +138,7 @@ final class Results {
             }
         }
         if (brokers.contains("mqttee") && brokers.size() > 1) {
-            List<String> peers = brokers.stream().filter(x -> !x.equals("mqttee")).toList();
+            List<String> peers = brokers.stream().filter(x -> !x.startsWith("mqttee")).toList();
             b.append("\n#### Ratios: MQTTee's figure divided by each peer's (median figures)\n\n")
                     .append("Throughput and CONNACKs/s: above 1 means MQTTee is faster. Latency and memory: below 1 means MQTTee is better.\n\n")
                     .append("| figure | ").append(peers.stream().map(p -> "MQTTee / " + p).reduce((x, y) -> x + " | " + y).orElse(""))

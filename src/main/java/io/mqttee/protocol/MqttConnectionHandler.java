@@ -20,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -50,6 +51,7 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -132,6 +134,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
      */
     private final Object inbound = new Object();
     private Channel channel;
+    /** Flushes this connection's replies after the deliveries of its batch (see channelReadComplete). */
+    private final Runnable flushTask = () -> channel.flush();
     private ScheduledFuture<?> handshakeTimeout;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> keepaliveTimer;
@@ -251,7 +255,20 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (keepaliveNanos > 0) {
             lastReadNanos = channel.eventLoop().ticker().nanoTime(); // once per batch of reads is precise enough for keepalive
         }
-        ctx.flush();
+        if (pendingTasks(channel.eventLoop()) > 0) {
+            // This batch queued deliveries on this I/O thread (the drain tasks of subscribers here):
+            // they go out first, our own replies (PUBACK, PUBREC...) after them, as Mosquitto orders
+            // them. Flushing now would put a write syscall, and the wake-up of the publisher it
+            // causes, ahead of every delivery of the batch on the end-to-end path.
+            channel.eventLoop().execute(flushTask);
+        } else {
+            ctx.flush();
+        }
+    }
+
+    /** Tasks queued on the event loop, or 0 when the loop does not say (it then flushes at once). */
+    private static int pendingTasks(EventLoop loop) {
+        return loop instanceof SingleThreadEventExecutor e ? e.pendingTasks() : 0;
     }
 
     // ---- inbound packets ----
