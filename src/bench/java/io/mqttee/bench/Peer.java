@@ -69,7 +69,8 @@ final class Peer {
                 }
                 if (hasLauncher(launcher)) {
                     cmd.addAll(List.of("-jar", launcher.toString(), "--http-addr", "127.0.0.1:" + freePort()));
-                    description = "embedded default: java -jar " + launcher + " (Tomcat + WAR)"
+                    description = "embedded default: java -jar "
+                            + (b ? launcher.toString() : "target/mqttee-launcher.jar") + " (Tomcat + WAR)"
                             + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 } else {
                     cmd.addAll(List.of("-cp", setup.benchClasses() + ":" + setup.generatorClasspath(),
