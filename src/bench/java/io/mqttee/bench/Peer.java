@@ -56,8 +56,8 @@ final class Peer {
                 // mqttee-b: a second MQTTee for an A/B of a change, measured interleaved with the first
                 // (its own launcher jar and JVM options); never part of a comparison with the peers
                 boolean b = name.equals("mqttee-b");
-                Path launcher = b ? Path.of(System.getenv().getOrDefault("BENCH_MQTTEE_B_JAR",
-                        setup.root().resolve("target/mqttee-launcher.jar").toString()))
+                String otherJar = b ? System.getenv("BENCH_MQTTEE_B_JAR") : null;
+                Path launcher = otherJar != null ? Path.of(otherJar).toAbsolutePath()
                         : setup.root().resolve("target/mqttee-launcher.jar");
                 cmd.addAll(List.of("java", "-Xmx" + setup.heap(),
                         "-Dmqttee.listener.tcp.external.addr=127.0.0.1:" + port));
@@ -69,8 +69,8 @@ final class Peer {
                 }
                 if (hasLauncher(launcher)) {
                     cmd.addAll(List.of("-jar", launcher.toString(), "--http-addr", "127.0.0.1:" + freePort()));
-                    description = "embedded default: java -jar "
-                            + (b ? launcher.toString() : "target/mqttee-launcher.jar") + " (Tomcat + WAR)"
+                    Path shown = launcher.startsWith(setup.root()) ? setup.root().relativize(launcher) : launcher;
+                    description = "embedded default: java -jar " + shown + " (Tomcat + WAR)"
                             + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 } else {
                     cmd.addAll(List.of("-cp", setup.benchClasses() + ":" + setup.generatorClasspath(),
