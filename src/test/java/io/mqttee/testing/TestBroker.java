@@ -5,6 +5,8 @@ import io.mqttee.config.ListenerConfig;
 import io.mqttee.core.Broker;
 import io.mqttee.protocol.MqttServer;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +18,10 @@ public final class TestBroker implements AutoCloseable {
     private final Broker broker;
     private final MqttServer server;
 
-    private TestBroker(ListenerConfig listener, Clock clock) {
+    private TestBroker(ListenerConfig listener, Clock clock, int ioThreads) {
         this.broker = new Broker(new BrokerConfig(1, List.of(listener)), clock);
-        this.server = new MqttServer(broker);
+        this.server = new MqttServer(broker, new DefaultThreadFactory("mqttee-accept", true),
+                new DefaultThreadFactory("mqttee-io", true), ioThreads);
         server.start();
     }
 
@@ -27,11 +30,16 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public static TestBroker start(ListenerConfig listener) {
-        return new TestBroker(listener, Clock.systemUTC());
+        return new TestBroker(listener, Clock.systemUTC(), Runtime.getRuntime().availableProcessors());
     }
 
     public static TestBroker start(ListenerConfig listener, Clock clock) {
-        return new TestBroker(listener, clock);
+        return new TestBroker(listener, clock, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** With {@code ioThreads} I/O threads: 1 puts every connection on the same thread. */
+    public static TestBroker start(ListenerConfig listener, int ioThreads) {
+        return new TestBroker(listener, Clock.systemUTC(), ioThreads);
     }
 
     public Broker broker() {
