@@ -87,7 +87,7 @@ class SameThreadDeliveryIT {
 
     @Test
     @DisplayName("one I/O thread: a subscriber that stops reading gets every QoS 1 message, in order, once it reads again")
-    void fullSocketThenDirectWritesAgain() throws Exception {
+    void fullSocketThenServedAgain() throws Exception {
         server = TestBroker.start(ListenerConfigBuilder.listener()
                 .set("maxOutboundBytes", 64 * 1024).maxInflight(1000).maxMqueueLen(100_000).build(), 1);
         int port = server.port();
@@ -114,7 +114,7 @@ class SameThreadDeliveryIT {
                 assertThat(seq(f.payload())).isEqualTo(i);
                 sloth.send(Wire.ack(Wire.PUBACK, f.packetId()));
             }
-            // caught up: the next message takes the direct path again
+            // caught up: the next message goes straight out again
             publisher.send(Wire.publish(4, "bulk", payload(messages, padding), 1, false, false, 1));
             publisher.expect(Wire.PUBACK);
             assertThat(seq(sloth.expect(Wire.PUBLISH).payload())).isEqualTo(messages);
