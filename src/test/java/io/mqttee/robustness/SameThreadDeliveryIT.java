@@ -91,7 +91,7 @@ class SameThreadDeliveryIT {
         server = TestBroker.start(ListenerConfigBuilder.listener()
                 .set("maxOutboundBytes", 64 * 1024).maxInflight(1000).maxMqueueLen(100_000).build(), 1);
         int port = server.port();
-        byte[] padding = new byte[2048];
+        int padding = 2048;
         int messages = 2000; // about 4 MB: past the socket buffers and max_outbound_bytes
         try (Wire sloth = new Wire(port, 4, 4096);
              Wire publisher = Wire.connected(port, 4, "writer", true)) {
@@ -144,9 +144,9 @@ class SameThreadDeliveryIT {
         }
     }
 
-    private static byte[] payload(int seq, byte[] padding) {
+    private static byte[] payload(int seq, int padding) {
         byte[] head = (seq + ":").getBytes(StandardCharsets.UTF_8);
-        byte[] p = new byte[head.length + padding.length];
+        byte[] p = new byte[head.length + padding];
         System.arraycopy(head, 0, p, 0, head.length);
         return p;
     }

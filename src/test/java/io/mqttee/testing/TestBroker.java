@@ -30,7 +30,7 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public static TestBroker start(ListenerConfig listener) {
-        return new TestBroker(listener, Clock.systemUTC(), Runtime.getRuntime().availableProcessors());
+        return start(listener, Clock.systemUTC());
     }
 
     public static TestBroker start(ListenerConfig listener, Clock clock) {
