@@ -3,11 +3,11 @@
 # port pinned to one core, runs the same scenarios against it from a load generator pinned to the
 # other core, stops it, and writes target/bench/results.md and results.json (medians over --runs).
 #
-#   bench/run.sh                                    # the full benchmark: 3 runs, 3 s warm-up, 10 s per scenario
-#   bench/run.sh --runs 1 --warmup 1 --duration 2   # a smoke run
+#   bench/run.sh                                    # the full benchmark: 3 runs, 3 s warm-up (10 s before latency), 10 s per scenario
+#   bench/run.sh --runs 1 --warmup 1 --latency-warmup 1 --duration 2   # a smoke run
 #   bench/run.sh --brokers mqttee,mosquitto --scenarios fanin-q0,latency-q1
 #
-# Options (all optional): --runs N, --warmup S, --duration S, --connections N, --window N,
+# Options (all optional): --runs N, --warmup S, --latency-warmup S (10), --duration S, --connections N, --window N,
 # --brokers LIST (mqttee,mosquitto,moquette,hivemq; mqttee-b for an A/B, see docs/benchmarks.md),
 # --scenarios LIST (connections, latency-q0, latency-q1, fanin-q0, fanin-q1, fanout-q0, fanout-q1,
 # pairs-q0, pairs-q1, flood),
