@@ -23,6 +23,12 @@ public enum Metric {
      * ({@code slow_consumer_policy = "disconnect"}). Not an RMQTT name; MQTTee's own.
      */
     CLIENT_SLOW_CONSUMER("client.slow_consumer"),
+    /**
+     * Connections closed as soon as they were accepted because their listener already had
+     * {@code max_connections} open (they are in no other counter: their CONNECT is never read).
+     * Not an RMQTT name; MQTTee's own.
+     */
+    CLIENT_MAX_CONNECTIONS_REFUSED("client.max_connections_refused"),
     MESSAGES_PUBLISH("messages.publish"),
     MESSAGES_DELIVERED("messages.delivered"),
     MESSAGES_ACKED("messages.acked"),

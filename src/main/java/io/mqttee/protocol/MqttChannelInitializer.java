@@ -33,7 +33,8 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     MqttChannelInitializer(Broker broker, ListenerConfig listener, ChannelGroup allChannels) {
         this.broker = broker;
         this.listener = listener;
-        this.connectionLimit = new ConnectionLimitHandler(listener.maxConnections());
+        this.connectionLimit = new ConnectionLimitHandler(listener.name(), listener.maxConnections(),
+                broker.counters());
         this.allChannels = allChannels;
     }
 

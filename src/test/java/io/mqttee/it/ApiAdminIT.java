@@ -47,7 +47,7 @@ class ApiAdminIT {
             "messages.delivered", "messages.acked", "messages.dropped", "session.created", "session.resumed",
             "session.subscribed", "session.unsubscribed", "session.terminated",
             // beyond RMQTT's reference, like the keys newer RMQTT versions added
-            "client.protocol_error", "client.slow_consumer");
+            "client.protocol_error", "client.slow_consumer", "client.max_connections_refused");
 
     @ArquillianResource
     private URL base;

@@ -18,6 +18,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <caption>What is checked</caption>
  * <tr><th>limit</th><th>at</th><th>past</th></tr>
  * <tr><td>max_connections</td><td>N connections get CONNACK 0x00</td><td>closed at accept, no CONNACK,
- * not counted as a connection or a CONNECT; a freed slot is reusable</td></tr>
+ * not counted as a connection or a CONNECT but in {@code client.max_connections_refused}, one warning
+ * logged; a freed slot is reusable</td></tr>
  * <tr><td>max_packet_size</td><td>a packet of exactly N bytes passes (PUBLISH and CONNECT); MQTT 5
  * CONNACK says Maximum Packet Size N</td><td>N + 1 bytes: close (3.1.1), DISCONNECT 0x95 (5); a CONNECT:
  * closed without CONNACK; counted in {@code client.protocol_error}</td></tr>
@@ -157,7 +163,35 @@ class LimitsIT {
             clients.add(connected(version, "mc-" + i, true));
         }
         long connects = metric(Metric.CLIENT_CONNECT);
+        assertThat(metric(Metric.CLIENT_MAX_CONNECTIONS_REFUSED)).isZero();
+        Logger limitLog = Logger.getLogger("io.mqttee.protocol.ConnectionLimitHandler");
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    warnings.add(r);
+                }
+            }
 
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        limitLog.addHandler(capture);
+        try {
+            refuseOneAndReuseASlot(version, clients, connects, warnings);
+        } finally {
+            limitLog.removeHandler(capture);
+        }
+    }
+
+    private void refuseOneAndReuseASlot(int version, List<Wire> clients, long connects, List<LogRecord> warnings)
+            throws Exception {
         Wire refused = open(version);
         try {
             refused.send(Wire.connectPacket(version, "mc-refused", true, 60));
@@ -168,6 +202,9 @@ class LimitsIT {
         assertThat(broker().session("mc-refused")).isEmpty();
         assertThat(metric(Metric.CLIENT_CONNECT)).as("its CONNECT was never read").isEqualTo(connects);
         assertThat(gauge(Stat.CONNECTIONS)).isEqualTo(MAX_CONNECTIONS);
+        assertThat(metric(Metric.CLIENT_MAX_CONNECTIONS_REFUSED)).as("the refusal is counted").isEqualTo(1);
+        assertThat(warnings).as("the operator is told which limit refused it").singleElement()
+                .satisfies(r -> assertThat(r.getMessage()).contains("max_connections (" + MAX_CONNECTIONS + ")"));
         for (Wire w : clients) {
             w.ping(); // the connections within the limit did not notice
         }
@@ -176,6 +213,7 @@ class LimitsIT {
         clients.get(0).send(Wire.disconnect());
         clients.get(0).awaitClose();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int refusedWhileClosing = 0;
         while (true) {
             Wire next = open(version);
             next.send(Wire.connectPacket(version, "mc-next", true, 60));
@@ -185,10 +223,13 @@ class LimitsIT {
                 assertThat(f.connackCode()).isZero();
                 break;
             }
+            refusedWhileClosing++;
             assertThat(System.nanoTime()).as("slot freed within 10 s").isLessThan(deadline);
             Thread.sleep(20);
         }
         assertThat(gauge(Stat.CONNECTIONS)).isEqualTo(MAX_CONNECTIONS);
+        assertThat(metric(Metric.CLIENT_MAX_CONNECTIONS_REFUSED)).isEqualTo(1 + refusedWhileClosing);
+        assertThat(warnings).as("at most one warning a minute").hasSize(1);
     }
 
     // ---------------------------------------------------------------- max_packet_size
