@@ -3,6 +3,7 @@ package io.mqttee.protocol;
 import io.mqttee.config.ListenerConfig;
 import io.mqttee.core.Broker;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -101,6 +102,11 @@ public final class MqttServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, listener.nodelay())
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // One read (of at most 64 KB) per connection per turn of its I/O thread, not Netty's
+                // default of up to 16: a publisher that floods cannot take a megabyte of the loop per
+                // turn, and what it sends beyond waits in its socket, where TCP slows it down, instead
+                // of being read only to be dropped at a subscriber's max_outbound_bytes
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1))
                 // A client is a slow consumer past max_outbound_bytes and keeps up again at half of it
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(listener.maxOutboundBytes() / 2, listener.maxOutboundBytes()))
