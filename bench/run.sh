@@ -8,7 +8,8 @@
 #   bench/run.sh --brokers mqttee,mosquitto --scenarios fanin-q0,latency-q1
 #
 # Options (all optional): --runs N, --warmup S, --latency-warmup S (10), --duration S, --connections N, --window N,
-# --brokers LIST (mqttee,mosquitto,moquette,hivemq; mqttee-b for an A/B, see docs/benchmarks.md),
+# --brokers LIST (mqttee,mosquitto,moquette,hivemq; mqttee-b for an A/B; floor, floor-task, floor-decode,
+# floor-codec: calibrations, not brokers; see docs/benchmarks.md),
 # --scenarios LIST (connections, latency-q0, latency-q1, fanin-q0, fanin-q1, fanout-q0, fanout-q1,
 # pairs-q0, pairs-q1, flood),
 # --heap SIZE (every JVM broker's -Xmx, default 1g). BENCH_SKIP_BUILD=1 reuses the last build.

@@ -59,7 +59,9 @@ final class Peer {
                 String otherJar = b ? System.getenv("BENCH_MQTTEE_B_JAR") : null;
                 Path launcher = otherJar != null ? Path.of(otherJar).toAbsolutePath()
                         : setup.root().resolve("target/mqttee-launcher.jar");
-                cmd.addAll(List.of("java", "-Xmx" + setup.heap(),
+                // BENCH_MQTTEE_JAVA / BENCH_MQTTEE_B_JAVA: another JDK's java for an A/B of JDKs
+                String java = System.getenv().getOrDefault(b ? "BENCH_MQTTEE_B_JAVA" : "BENCH_MQTTEE_JAVA", "java");
+                cmd.addAll(List.of(java, "-Xmx" + setup.heap(),
                         "-Dmqttee.listener.tcp.external.addr=127.0.0.1:" + port));
                 // for experiments and profiling only, e.g. -XX:StartFlightRecording=...; the report names them
                 String extra = System.getenv().getOrDefault(b ? "BENCH_MQTTEE_B_JAVA_OPTS" : "BENCH_MQTTEE_JAVA_OPTS", "")
@@ -71,6 +73,7 @@ final class Peer {
                     cmd.addAll(List.of("-jar", launcher.toString(), "--http-addr", "127.0.0.1:" + freePort()));
                     Path shown = launcher.startsWith(setup.root()) ? setup.root().relativize(launcher) : launcher;
                     description = "embedded default: java -jar " + shown + " (Tomcat + WAR)"
+                            + (java.equals("java") ? "" : ", JVM " + java)
                             + (extra.isEmpty() ? "" : ", extra JVM options: " + extra);
                 } else {
                     cmd.addAll(List.of("-cp", setup.benchClasses() + ":" + setup.generatorClasspath(),
@@ -94,6 +97,14 @@ final class Peer {
                 cmd.addAll(List.of("java", "-Xmx" + setup.heap(), "-cp", peerClasspath("hivemq"),
                         "io.mqttee.bench.peers.HivemqMain", Integer.toString(port), work.toString()));
                 description = "com.hivemq:hivemq-community-edition-embedded:2025.5, in-memory persistence";
+            }
+            case "floor", "floor-task", "floor-codec", "floor-decode" -> {
+                // calibrations, not brokers (see FloorMain): the name is the variant
+                cmd.addAll(List.of("java", "-Xmx" + setup.heap(), "-cp",
+                        setup.benchClasses() + ":" + setup.generatorClasspath(),
+                        "io.mqttee.bench.peers.FloorMain", Integer.toString(port), name));
+                description = "not a broker: the JVM + Netty NIO floor for latency (io.mqttee.bench.peers.FloorMain "
+                        + name + ")";
             }
             default -> throw new IllegalArgumentException("unknown broker " + name);
         }

@@ -137,8 +137,9 @@ final class Results {
                         + fmt(median(br, s, "gen_cpu_us_per_msg"), "%.2f") + ")");
             }
         }
-        if (brokers.contains("mqttee") && brokers.size() > 1) {
-            List<String> peers = brokers.stream().filter(x -> !x.startsWith("mqttee")).toList();
+        // the peers: not a second MQTTee (mqttee-b) nor the floor calibrations (floor*)
+        List<String> peers = brokers.stream().filter(x -> !x.startsWith("mqttee") && !x.startsWith("floor")).toList();
+        if (brokers.contains("mqttee") && !peers.isEmpty()) {
             b.append("\n#### Ratios: MQTTee's figure divided by each peer's (median figures)\n\n")
                     .append("Throughput and CONNACKs/s: above 1 means MQTTee is faster. Latency and memory: below 1 means MQTTee is better.\n\n")
                     .append("| figure | ").append(peers.stream().map(p -> "MQTTee / " + p).reduce((x, y) -> x + " | " + y).orElse(""))
