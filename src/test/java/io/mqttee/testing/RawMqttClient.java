@@ -118,13 +118,30 @@ public final class RawMqttClient implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The next packet within {@code timeout}, or null when none arrived or the server closed the
+     * connection first (then {@link #isClosedByServer()} says so).
+     */
+    public Packet pollUnlessClosed(Duration timeout) {
+        Packet p = next(timeout);
+        return p == END ? null : p;
+    }
+
     /** The next packet within {@code timeout}, or null when none arrived; fails if the server closed. */
     public Packet poll(Duration timeout) {
+        Packet p = next(timeout);
+        if (p == END) {
+            throw new AssertionError("connection closed by the server");
+        }
+        return p;
+    }
+
+    /** The next packet, {@link #END} once the server closed (left in place for later calls), or null. */
+    private Packet next(Duration timeout) {
         try {
             Packet p = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (p == END) {
                 received.add(END);
-                throw new AssertionError("connection closed by the server");
             }
             return p;
         } catch (InterruptedException e) {
