@@ -50,8 +50,11 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     static void addMqttHandlers(ChannelPipeline p, Broker broker, ListenerConfig listener) {
         p.addLast(INSPECTOR, new MqttPacketInspector(listener.maxPacketSize()));
         // The decoder rejects a packet whose remaining length exceeds the limit before reading its
-        // payload, so an oversize packet is never buffered.
-        p.addLast(DECODER, new MqttDecoder(listener.maxPacketSize(), listener.maxClientIdLen()));
+        // payload, so an oversize packet is never buffered. Its strict UTF-8 mode is off: the
+        // inspector has already checked every UTF-8 string of the packet in its raw bytes (well
+        // formed, no U+0000) and reports a bad one with its own reason; strict mode would check each
+        // string again through a CharsetDecoder, on every PUBLISH topic.
+        p.addLast(DECODER, new MqttDecoder(listener.maxPacketSize(), listener.maxClientIdLen(), false));
         p.addLast(ENCODER, MqttEncoder.INSTANCE);
         p.addLast(CONNECTION, new MqttConnectionHandler(broker, listener));
     }
