@@ -10,7 +10,12 @@ is far less noisy than the end-to-end latency (which adds two wake-ups and the g
     perf script --ns -i turn.data -F tid,time,event,trace | bench/turn.py
 
 TIDs: the I/O threads, from /proc/<broker pid>/task/*/comm (MQTTee: mqttee-io-*; Mosquitto has one
-thread). Tracing adds 1-2 us to every system call: compare brokers by the same recipe only.
+thread). Tracing adds 1-2 us to every system call: compare brokers by the same recipe only (and
+mind the count: besides epoll_wait, Mosquitto makes 10 system calls per message, MQTTee 2).
+
+Spans per turn: wake->read, the first read, read->write (the broker's own code), wake->write, the
+first write (the kernel's loopback delivery and the receiver's wake-up), write->epoll (what the
+thread does before it sleeps again) and the number of system calls between two epoll_waits.
 """
 import re
 import sys
@@ -38,20 +43,30 @@ def main():
         tid, t, kind, nr = int(m[1]), float(m[2]) * 1e6, m[3], int(m[4])
         st = state.setdefault(tid, {})
         if kind == "exit" and nr in EPOLL and m[5] is not None and int(m[5]) > 0:
-            state[tid] = {"wake": t}
-        elif "wake" not in st or "done" in st:
+            state[tid] = {"wake": t, "calls": 0}
             continue
-        elif kind == "enter" and nr in READ and "read_in" not in st:
+        if "wake" not in st or "done" in st:
+            continue
+        if kind == "enter":
+            st["calls"] += 1
+        if kind == "enter" and nr in READ and "read_in" not in st:
             st["read_in"] = t
         elif kind == "exit" and nr in READ and "read_out" not in st and "read_in" in st:
             st["read_out"] = t
-        elif kind == "enter" and nr in WRITE and "read_out" in st:
+        elif kind == "enter" and nr in WRITE and "read_out" in st and "write_in" not in st:
+            st["write_in"] = t
+        elif kind == "exit" and nr in WRITE and "write_in" in st and "write_out" not in st:
+            st["write_out"] = t
+        elif kind == "enter" and nr in EPOLL and "write_out" in st:
             st["done"] = True
             s = spans[tid]
             s["wake->read"].append(st["read_in"] - st["wake"])
             s["read"].append(st["read_out"] - st["read_in"])
-            s["read->write"].append(t - st["read_out"])
-            s["wake->write"].append(t - st["wake"])
+            s["read->write"].append(st["write_in"] - st["read_out"])
+            s["wake->write"].append(st["write_in"] - st["wake"])
+            s["write"].append(st["write_out"] - st["write_in"])
+            s["write->epoll"].append(t - st["write_out"])
+            s["syscalls"].append(st["calls"] - 1)  # not counting this epoll_wait
     for tid, s in sorted(spans.items()):
         n = len(s["wake->write"])
         figures = ", ".join(f"{k} {pct(v, 50):.1f}/{pct(v, 90):.1f}" for k, v in s.items())
