@@ -23,20 +23,10 @@ GENERATOR_TIDS: the generator's threads named multiThreadIo* (comma-separated). 
 1-2 us to every system call, so a broker making more of them per message (Mosquitto 10, MQTTee 2)
 is slowed more: compare the stretches that do not hold the broker's calls (the wake-ups).
 """
-import re
 import sys
 from collections import defaultdict
 
-EPOLL = {232, 281, 441}  # epoll_wait, epoll_pwait, epoll_pwait2
-READ = {0, 17, 19, 45}  # read, pread64, readv, recvfrom
-WRITE = {1, 18, 20, 44, 46}  # write, pwrite64, writev, sendto, sendmsg
-
-LINE = re.compile(r"^\s*(\d+)\s+([\d.]+):\s+raw_syscalls:sys_(enter|exit):\s+NR (\d+)(?: = (-?\d+))?")
-
-
-def pct(values, p):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(len(s) * p / 100))]
+from turn import EPOLL, LINE, READ, WRITE, pct  # the same system calls and perf line as bench/turn.py
 
 
 def woke(kind, nr, ret):
