@@ -160,6 +160,17 @@ class BadInputIT {
                         connect5RawId(WITH_NUL, 0x02), 0x81),
                 closesBeforeConnect("[MQTT-1.5.3-1] client id not well-formed UTF-8: close", 4,
                         connect4RawId(ILL_FORMED_UTF8)),
+                // Every UTF-8 string is checked by the packet inspector alone (the decoder does not
+                // validate UTF-8 again), so each kind of string has its case here
+                closesBeforeConnect("[MQTT-1.5.3-1] will topic not well-formed UTF-8: close", 4,
+                        packet(Wire.CONNECT << 4, new Bytes().string("MQTT").u8(4).u8(0x06).u16(60).string("w")
+                                .binary(ILL_FORMED_UTF8).string("m").bytes())),
+                closesBeforeConnect("[MQTT-1.5.3-1] user name not well-formed UTF-8: close", 4,
+                        packet(Wire.CONNECT << 4, new Bytes().string("MQTT").u8(4).u8(0x82).u16(60).string("u")
+                                .binary(ILL_FORMED_UTF8).bytes())),
+                closesBeforeConnect("[MQTT-1.5.4-1] user name not well-formed UTF-8: CONNACK 0x81, close", 5,
+                        packet(Wire.CONNECT << 4, new Bytes().string("MQTT").u8(5).u8(0x82).u16(60).props(new byte[0])
+                                .string("u").binary(ILL_FORMED_UTF8).bytes()), 0x81),
                 closesBeforeConnect("[MQTT-2.2.3] remaining length of 5 bytes before CONNECT: close", 5,
                         new byte[] {0x10, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01}),
                 // ---- after CONNECT: the packet framing ----
@@ -199,6 +210,12 @@ class BadInputIT {
                         Wire.subscribe(5, 1, "a+", 0), Wire.SUBACK, 0x8F),
                 closes("[MQTT-1.5.4-2] UNSUBSCRIBE filter with U+0000: close", 4,
                         packet(Wire.UNSUBSCRIBE << 4 | 2, new Bytes().u16(1).binary(WITH_NUL).bytes())),
+                closes("[MQTT-1.5.3-1] SUBSCRIBE filter not well-formed UTF-8: close", 4,
+                        packet(Wire.SUBSCRIBE << 4 | 2, new Bytes().u16(1).binary(ILL_FORMED_UTF8).u8(0).bytes())),
+                disconnects("[MQTT-1.5.4-1] User Property value not well-formed UTF-8 on PUBLISH: 0x81",
+                        packet(Wire.PUBLISH << 4, new Bytes().string("t")
+                                .props(new Bytes().u8(0x26).string("k").binary(ILL_FORMED_UTF8).bytes())
+                                .raw("x".getBytes()).bytes()), 0x81),
                 // ---- empty SUBSCRIBE / UNSUBSCRIBE, packet identifiers, QoS ----
                 disconnects("[MQTT-3.8.3-2] SUBSCRIBE without topic filters: 0x82 Protocol Error",
                         emptySubscribe(5, Wire.SUBSCRIBE), 0x82),
