@@ -9,6 +9,8 @@ is far less noisy than the end-to-end latency (which adds two wake-ups and the g
     perf record -e raw_syscalls:sys_enter,raw_syscalls:sys_exit -t TID[,TID...] -o turn.data -- sleep 10
     perf script --ns -i turn.data -F tid,time,event,trace | bench/turn.py
 
+bench/trace-turns.sh does all of it for a latency run of the brokers it is given.
+
 TIDs: the I/O threads, from /proc/<broker pid>/task/*/comm (MQTTee: mqttee-io-*; Mosquitto has one
 thread). Tracing adds 1-2 us to every system call: compare brokers by the same recipe only (and
 mind the count: besides epoll_wait, Mosquitto makes 10 system calls per message, MQTTee 2).
