@@ -125,6 +125,8 @@ final class LoadGenerator implements AutoCloseable {
         int ready;
         CompletableFuture<Void> readyFuture;
         ScheduledFuture<?> timer;
+        /** PINGREQs every half keep-alive, so that brokers do not close the connections that only receive. */
+        ScheduledFuture<?> keepAliveTimer;
         final int batch;
         final int frameSize;
         /** CLOSED mode: a publisher writes again once a quarter of its window is free. */
@@ -203,6 +205,23 @@ final class LoadGenerator implements AutoCloseable {
                 return null;
             });
             readyFuture.get(60, TimeUnit.SECONDS);
+            // A QoS 0 subscriber sends nothing after SUBSCRIBE: without pings a broker rightly closes
+            // it 1.5 keep-alives after its last packet [MQTT-3.1.2-24] (long latency runs lost messages so)
+            onLoop(() -> keepAliveTimer = loop.scheduleAtFixedRate(this::ping, keepAlive / 2, keepAlive / 2,
+                    TimeUnit.SECONDS));
+        }
+
+        /** One PINGREQ on every open connection; the PINGRESP is ignored (see {@link Conn}). */
+        private void ping() {
+            for (Conn[] cs : new Conn[][] {pubs, subs}) {
+                for (Conn c : cs) {
+                    if (c != null && c.channel.isActive()) {
+                        ByteBuf b = c.channel.alloc().buffer(2);
+                        MqttFrames.pingreq(b);
+                        c.channel.writeAndFlush(b, c.channel.voidPromise());
+                    }
+                }
+            }
         }
 
         private Conn connect(Conn c, String role) {
@@ -512,6 +531,9 @@ final class LoadGenerator implements AutoCloseable {
         void close() throws Exception {
             List<ChannelFuture> closes = onLoop(() -> {
                 closing = true;
+                if (keepAliveTimer != null) {
+                    keepAliveTimer.cancel(false);
+                }
                 List<ChannelFuture> fs = new ArrayList<>();
                 for (Conn[] cs : new Conn[][] {pubs, subs}) {
                     for (Conn c : cs) {

@@ -67,6 +67,11 @@ final class MqttFrames {
         out.writeByte(0x40).writeByte(2).writeShort(packetId);
     }
 
+    /** PINGREQ: a client that has nothing else to send keeps its connection alive with it [MQTT-3.1.2-23]. */
+    static void pingreq(ByteBuf out) {
+        out.writeByte(0xC0).writeByte(0);
+    }
+
     static void disconnect(ByteBuf out) {
         out.writeByte(0xE0).writeByte(0);
     }
