@@ -213,15 +213,24 @@ final class LoadGenerator implements AutoCloseable {
 
         /** One PINGREQ on every open connection; the PINGRESP is ignored (see {@link Conn}). */
         private void ping() {
+            for (Channel ch : openChannels()) {
+                ByteBuf b = ch.alloc().buffer(2);
+                MqttFrames.pingreq(b);
+                ch.writeAndFlush(b, ch.voidPromise());
+            }
+        }
+
+        /** The publishers' and subscribers' connections that are still open (on the loop). */
+        private List<Channel> openChannels() {
+            List<Channel> open = new ArrayList<>(pubs.length + subs.length);
             for (Conn[] cs : new Conn[][] {pubs, subs}) {
                 for (Conn c : cs) {
                     if (c != null && c.channel.isActive()) {
-                        ByteBuf b = c.channel.alloc().buffer(2);
-                        MqttFrames.pingreq(b);
-                        c.channel.writeAndFlush(b, c.channel.voidPromise());
+                        open.add(c.channel);
                     }
                 }
             }
+            return open;
         }
 
         private Conn connect(Conn c, String role) {
@@ -535,15 +544,11 @@ final class LoadGenerator implements AutoCloseable {
                     keepAliveTimer.cancel(false);
                 }
                 List<ChannelFuture> fs = new ArrayList<>();
-                for (Conn[] cs : new Conn[][] {pubs, subs}) {
-                    for (Conn c : cs) {
-                        if (c != null && c.channel.isActive()) {
-                            ByteBuf b = c.channel.alloc().buffer(2);
-                            MqttFrames.disconnect(b);
-                            c.channel.writeAndFlush(b);
-                            fs.add(c.channel.close());
-                        }
-                    }
+                for (Channel ch : openChannels()) {
+                    ByteBuf b = ch.alloc().buffer(2);
+                    MqttFrames.disconnect(b);
+                    ch.writeAndFlush(b);
+                    fs.add(ch.close());
                 }
                 return fs;
             });
