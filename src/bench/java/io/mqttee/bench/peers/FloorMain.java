@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConstant;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -49,8 +50,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code floor-task}: each delivery handed to a task on the subscriber's event loop, which
  *       writes and flushes it (MQTTee's outbound queue and drain task);</li>
- *   <li>{@code floor-decode}: Netty's {@link MqttDecoder} in front (packets become message objects;
- *       the PUBLISH is still written as bytes made here);</li>
+ *   <li>{@code floor-decode}: Netty's {@link MqttDecoder} in front, built as MQTTee builds it
+ *       (strict UTF-8 validation off; until 2026-11-29 12:20 UTC it was on) (packets become message
+ *       objects; the PUBLISH is still written as bytes made here);</li>
  *   <li>{@code floor-codec}: Netty's decoder and {@link MqttEncoder}: each delivery a new
  *       {@link MqttPublishMessage} encoded for its subscriber, as MQTTee does.</li>
  * </ul>
@@ -81,7 +83,10 @@ public final class FloorMain {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (mode.equals("floor-codec") || mode.equals("floor-decode")) {
-                            ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE,
+                            // the decoder as MQTTee builds it: strict UTF-8 validation off (MQTTee's
+                            // packet inspector validates instead), so the floor prices the codec alone
+                            ch.pipeline().addLast(new MqttDecoder(MqttConstant.DEFAULT_MAX_BYTES_IN_MESSAGE,
+                                            MqttConstant.DEFAULT_MAX_CLIENT_ID_LENGTH, false), MqttEncoder.INSTANCE,
                                     new CodecForwarder(subscribers, mode.equals("floor-decode")));
                         } else {
                             ch.pipeline().addLast(new Forwarder(subscribers, viaTask));
